@@ -1,0 +1,171 @@
+"""gradcheck and gradgradcheck: compare analytical gradients with central differences.
+
+Use them on your own ops, in float64:
+
+    >>> import chainrule as torch
+    >>> x = torch.randn(3, dtype=torch.float64, requires_grad=True)
+    >>> torch.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+    True
+"""
+
+import warnings
+
+import numpy as np
+
+from . import grad_mode
+from .backward_api import grad
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck / gradgradcheck when a check fails (and raise_exception=True)."""
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _outputs(func, inputs):
+    from .._tensor import Tensor
+
+    out = _as_tuple(func(*inputs))
+    return tuple(o for o in out if isinstance(o, Tensor) and o._data.dtype.kind == "f")
+
+
+def _numerical_jacobians(func, inputs, diff_idx, eps):
+    """J[o][i] of shape (out.numel, in.numel), by central differences in place on the inputs."""
+    base = _outputs(func, inputs)
+    jac = [[np.zeros((o._data.size, inputs[i]._data.size)) for i in diff_idx] for o in base]
+    for col, i in enumerate(diff_idx):
+        data = inputs[i]._data
+        for j in range(data.size):
+            idx = np.unravel_index(j, data.shape)
+            orig = data[idx]
+            data[idx] = orig + eps
+            plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+            data[idx] = orig - eps
+            minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+            data[idx] = orig
+            for k in range(len(base)):
+                jac[k][col][:, j] = (plus[k] - minus[k]) / (2 * eps)
+    return jac
+
+
+def _analytical_jacobians(func, inputs, diff_idx):
+    from .._tensor import Tensor
+
+    with grad_mode.enable_grad():
+        outs = _outputs(func, inputs)
+        diff_inputs = [inputs[i] for i in diff_idx]
+        jac = [[np.zeros((o._data.size, inputs[i]._data.size)) for i in diff_idx] for o in outs]
+        for k, o in enumerate(outs):
+            if not o._rg:
+                continue
+            for r in range(o._data.size):
+                seed = np.zeros(o._data.size, dtype=o._data.dtype)
+                seed[r] = 1
+                gs = grad(o, diff_inputs, Tensor._make(seed.reshape(o._data.shape)),
+                          retain_graph=True, allow_unused=True)
+                for col, g in enumerate(gs):
+                    if g is not None:
+                        if tuple(g.shape) != tuple(diff_inputs[col].shape):
+                            raise GradcheckError(
+                                f"Gradient for input {diff_idx[col]} has shape {list(g.shape)} "
+                                f"but the input has shape {list(diff_inputs[col].shape)}"
+                            )
+                        jac[k][col][r, :] = g._data.ravel()
+    return jac
+
+
+def _fail(msg, raise_exception):
+    if raise_exception:
+        raise GradcheckError(msg)
+    return False
+
+
+def gradcheck(func, inputs, *, eps=1e-06, atol=1e-05, rtol=0.001, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
+              check_batched_grad=False, check_batched_forward_grad=False,
+              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
+    """Check the gradients of `func` at `inputs` against central finite differences.
+
+    Every floating tensor in `inputs` that requires grad is checked (use float64). With
+    `fast_mode=True` random projections u^T J v are compared instead of full Jacobians.
+    Returns True, or raises GradcheckError (returns False if `raise_exception=False`).
+    """
+    from .._tensor import Tensor
+
+    inputs = _as_tuple(inputs)
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t._rg]
+    if not diff_idx:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
+                         "but none of the them have requires_grad=True.")
+    for i in diff_idx:
+        if inputs[i]._data.dtype != np.float64:
+            warnings.warn(
+                f"Input #{i} requires gradient and is not a double precision floating point. "
+                "This check will likely fail if all the inputs are not of double precision "
+                "floating point. ", stacklevel=2)
+    if check_forward_ad:
+        raise NotImplementedError("gradcheck: check_forward_ad needs forward-mode AD, which "
+                                  "chainrule does not have yet")
+    if not check_backward_ad:
+        return True
+    with grad_mode.no_grad():
+        numerical = _numerical_jacobians(func, inputs, diff_idx, eps)
+    analytical = _analytical_jacobians(func, inputs, diff_idx)
+    for k, (n_row, a_row) in enumerate(zip(numerical, analytical)):
+        for col, (n, a) in enumerate(zip(n_row, a_row)):
+            if fast_mode and n.size:
+                rng = np.random.default_rng(0)
+                u = rng.standard_normal(n.shape[0])
+                v = rng.standard_normal(n.shape[1])
+                n_val, a_val = u @ n @ v, u @ a @ v
+                ok = abs(a_val - n_val) <= atol + rtol * abs(n_val)
+            else:
+                ok = np.allclose(a, n, rtol=rtol, atol=atol)
+            if not ok:
+                return _fail(
+                    f"Jacobian mismatch for output {k} with respect to input {diff_idx[col]},\n"
+                    f"numerical:{Tensor._make(n)!r}\nanalytical:{Tensor._make(a)!r}\n",
+                    raise_exception)
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-06, atol=1e-05, rtol=0.001,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
+                  masked=False):
+    """Check second derivatives: gradcheck of the function `inputs -> grad(func(inputs))`.
+
+    `grad_outputs` default to random float64 tensors that require grad, so the check covers
+    the gradient with respect to them as well.
+    """
+    from .._tensor import Tensor
+
+    inputs = _as_tuple(inputs)
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t._rg]
+    with grad_mode.enable_grad():
+        outs = _outputs(func, inputs)
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(
+            Tensor._make(rng.standard_normal(o._data.shape).astype(o._data.dtype), True)
+            for o in outs
+        )
+    grad_outputs = _as_tuple(grad_outputs)
+    n_in = len(inputs)
+
+    def first_derivatives(*args):
+        ins, gos = args[:n_in], args[n_in:]
+        outs = _outputs(func, ins)
+        pairs = [(o, g) for o, g in zip(outs, gos) if o._rg]
+        diff = [ins[i] for i in diff_idx]
+        if not pairs:
+            return ()
+        gs = grad([o for o, _ in pairs], diff, [g for _, g in pairs], create_graph=True,
+                  allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, fast_mode=fast_mode)

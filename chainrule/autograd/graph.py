@@ -1,0 +1,165 @@
+"""Graph nodes: what `grad_fn` is.
+
+A node holds edges to the nodes of its inputs and what its VJP rules need, never its own output
+(that would be a reference cycle): an output it needs is kept as a bare array plus the output's
+version counter, and rebuilt as a tensor pointing at this node when `create_graph=True`.
+
+An edge is a tuple `(node, output_nr, shape, np_dtype)`: the input's node (its `grad_fn`, or the
+`AccumulateGrad` of a leaf), which of that node's outputs the input is, and the input's shape and
+dtype, which the engine uses to sum a broadcast gradient down and cast it back.
+"""
+
+import weakref
+
+from . import anomaly_mode
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Meta:
+    """Stands in for an input a rule does not need the values of: only shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+
+class RemovableHandle:
+    __slots__ = ("_list", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._list = hooks
+        self._hook = hook
+
+    def remove(self):
+        if self._hook in self._list:
+            self._list.remove(self._hook)
+
+
+class Node:
+    """Base of every `grad_fn`. Subclasses implement `apply(grads, create_graph)` and `name()`."""
+
+    __slots__ = ("next_edges", "pre_hooks", "retains", "trace", "hooks", "__weakref__")
+    num_outputs = 1
+
+    def __init__(self, next_edges=()):
+        self.next_edges = next_edges
+        self.pre_hooks = None  # {output_nr: [hook]} from Tensor.register_hook on outputs
+        self.retains = None  # {output_nr: weakref to the tensor} from retain_grad()
+        self.trace = anomaly_mode.forward_trace() if anomaly_mode.state.enabled else None
+        self.hooks = None
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self.next_edges)
+
+    def register_hook(self, hook):
+        """`hook(grad_inputs, grad_outputs)` runs after this node computed its input gradients."""
+        if self.hooks is None:
+            self.hooks = []
+        self.hooks.append(hook)
+        return RemovableHandle(self.hooks, hook)
+
+    def add_pre_hook(self, output_nr, hook):
+        if self.pre_hooks is None:
+            self.pre_hooks = {}
+        hooks = self.pre_hooks.setdefault(output_nr, [])
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def release(self):
+        pass
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf: adds the incoming gradient into `leaf.grad`.
+
+    It holds the leaf weakly (the leaf holds it strongly), so a graph never keeps a leaf alive.
+    """
+
+    __slots__ = ("_variable",)
+
+    def __init__(self, variable):
+        super().__init__(())
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._variable()
+
+    def apply(self, grads, create_graph):
+        raise AssertionError("the engine accumulates leaves itself")
+
+
+class OpNode(Node):
+    """The node of a built-in op: its declaration, saved inputs, parameters and saved output."""
+
+    __slots__ = ("op", "saved", "params", "ans", "ans_vc", "ans_version", "versions", "freed")
+
+    def name(self):
+        return self.op.backward_name
+
+    def apply(self, grads, create_graph):
+        g = grads[0]
+        if g is None:
+            return [None] * len(self.next_edges)
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        self.check_versions()
+        op = self.op
+        if create_graph:
+            args = self.saved
+            ans = None if self.ans is None else _rebuild_output(self)
+        else:
+            args = [s._data if isinstance(s, Tensor) else s for s in self.saved]
+            ans = self.ans
+        params = self.params
+        out = []
+        for rule, edge in zip(op.vjps, self.next_edges):
+            out.append(None if edge is None else rule(g, ans, *args, **params))
+        return out
+
+    def check_versions(self):
+        for i, vc, version in self.versions:
+            if vc[0] != version:
+                shape = list(self.saved[i].shape if i >= 0 else self.ans.shape)
+                what = "the output" if i < 0 else f"input {i}"
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [tensor of shape {shape}], which is {what} of "
+                    f"{self.name()}, is at version {vc[0]}; expected version {version} instead. "
+                    "Hint: the inplace op that changed it ran after this op in the forward pass."
+                )
+
+    def release(self):
+        if self.versions or self.ans is not None:
+            self.freed = True
+            self.saved = tuple(
+                Meta(s.shape, s._data.dtype) if isinstance(s, Tensor) else s
+                for s in self.saved
+            )
+            self.ans = None
+
+
+Tensor = None  # set by _tensor.py (the graph module is imported first)
+
+
+def _rebuild_output(node):
+    return Tensor._make(node.ans, True, node, node.ans_vc)
