@@ -10,36 +10,178 @@
     (tensor([-4.]), tensor([-2.]))
 """
 
-from . import _tensor_methods  # noqa: F401  (attaches operators and methods to Tensor)
-from . import autograd
-from ._dtype import (
-    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8,
-    int16, int32, int64, long, set_default_dtype, short, uint8,
+# ruff: noqa: F401 - this module re-exports the public API (`__all__` is built from it below)
+from . import (
+    _tensor_methods,  # attaches operators and methods to Tensor
+    autograd,
+    cuda,
 )
+from ._device import device, layout, strided
+from ._dtype import (
+    bool,
+    can_cast,
+    double,
+    dtype,
+    finfo,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    iinfo,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._dtype import public_result_type as result_type
 from ._factories import (
-    arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like, linspace,
-    logspace, manual_seed, normal, ones, ones_like, rand, rand_like, randint, randint_like, randn,
-    randn_like, randperm, seed, tensor, zeros, zeros_like,
+    Generator,
+    arange,
+    as_tensor,
+    asarray,
+    default_generator,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    get_rng_state,
+    initial_seed,
+    linspace,
+    logspace,
+    manual_seed,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+    tensor,
+    zeros,
+    zeros_like,
 )
 from ._tensor import Size, Tensor
 from .autograd.grad_mode import (
-    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
     set_grad_enabled,
 )
 from .ops.elementwise import (
-    abs, absolute, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip,
-    clone, cos, div, divide, eq, equal, exp, ge, greater, greater_equal, gt, isclose, isfinite,
-    isinf, isnan, le, less, less_equal, log, logical_and, logical_not, logical_or, logical_xor,
-    lt, maximum, minimum, mul, multiply, ne, neg, negative, not_equal, pow, reciprocal, relu,
-    rsqrt, sigmoid, sign, sin, sqrt, square, sub, subtract, tanh, true_divide, where,
+    abs,
+    absolute,
+    add,
+    allclose,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    clamp,
+    clip,
+    clone,
+    cos,
+    div,
+    divide,
+    eq,
+    equal,
+    exp,
+    floor_divide,
+    ge,
+    greater,
+    greater_equal,
+    gt,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    less,
+    less_equal,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    masked_fill,
+    maximum,
+    minimum,
+    mul,
+    multiply,
+    ne,
+    neg,
+    negative,
+    not_equal,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    rsqrt,
+    rsub,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    subtract,
+    tanh,
+    true_divide,
+    where,
 )
 from .ops.linalg import bmm, dot, ger, inner, matmul, mm, mv, outer
 from .ops.reduction import (
-    amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min, softmax, sum,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    softmax,
+    sum,
 )
 from .ops.shape import (
-    broadcast_to, cat, concat, concatenate, expand, flatten, movedim, nonzero, permute, reshape,
-    squeeze, stack, swapaxes, swapdims, t, transpose, unflatten, unsqueeze, view,
+    broadcast_to,
+    cat,
+    concat,
+    concatenate,
+    expand,
+    flatten,
+    movedim,
+    nonzero,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    swapaxes,
+    swapdims,
+    t,
+    transpose,
+    unflatten,
+    unsqueeze,
+    view,
 )
 
 __version__ = "0.1.0"
@@ -49,6 +191,34 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def all(input, dim=None, keepdim=False):
+    """True where every element (along dim) is nonzero."""
+    return input.all(dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    """True where some element (along dim) is nonzero."""
+    return input.any(dim, keepdim)
+
+
+def is_nonzero(input):
+    """The truth value of a one-element tensor (RuntimeError for any other)."""
+    if input.numel() != 1:
+        raise RuntimeError(
+            "Boolean value of Tensor with "
+            f"{'no values' if input.numel() == 0 else 'more than one value'} is ambiguous"
+        )
+    return bool(input)
+
+
+def get_default_device():
+    return device("cpu")
+
+
 def numel(input):
     return input.numel()
 
@@ -56,5 +226,7 @@ def numel(input):
 def detach(input):
     return input.detach()
 
+
+from . import nn, optim  # noqa: E402
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -8,6 +8,7 @@ import weakref
 import numpy as np
 
 from . import _dtype
+from ._device import CPU, strided
 from ._printing import dtype_suffix_needed, format_tensor
 from .autograd import engine, grad_mode
 from .autograd import graph as _graph
@@ -15,16 +16,52 @@ from .autograd.graph import AccumulateGrad, RemovableHandle
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as PyTorch's `torch.Size([2, 3])`."""
+    """A tensor's shape: a tuple that prints as PyTorch's `torch.Size([2, 3])`; slicing,
+    concatenating and repeating it give a Size again."""
+
+    def __new__(cls, sizes=()):
+        if sizes.__class__ is not tuple:  # NumPy shapes (plain int tuples) skip the check
+            sizes = tuple(_size_item(i, s) for i, s in enumerate(sizes))
+        return tuple.__new__(cls, sizes)
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
+
+    def __getitem__(self, key):
+        out = tuple.__getitem__(self, key)
+        return Size(out) if isinstance(key, slice) else out
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to "
+                            "torch.Size")
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def numel(self):
         n = 1
         for s in self:
             n *= s
         return n
+
+
+_new_size = tuple.__new__  # _new_size(Size, numpy_shape): a Size without re-checking the ints
+
+
+def _size_item(i, s):
+    if isinstance(s, float) or not hasattr(s, "__index__"):
+        raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
+                        f"'{type(s).__name__}')")
+    return s.__index__()
 
 
 class Tensor:
@@ -38,37 +75,54 @@ class Tensor:
     tensor([-8.])
     """
 
-    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_vc", "_base", "_accum", "_hooks",
-                 "_post_hooks", "_output_nr", "_retains", "__weakref__", "__dict__")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_accum",
+        "_base",
+        "_data",
+        "_grad",
+        "_hooks",
+        "_output_nr",
+        "_post_hooks",
+        "_retains",
+        "_rg",
+        "_vc",
+        "_view_of",
+        "grad_fn",
+    )
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
     is_cuda = False
     is_sparse = False
     is_quantized = False
-    layout = "torch.strided"
+    layout = strided
+    is_cpu = True
 
     def __init__(self, *args):
         from ._factories import tensor
 
         if len(args) == 1 and not isinstance(args[0], int):
             src = tensor(args[0], dtype=_dtype.get_default_dtype())
+        elif not args:  # torch.Tensor() is an empty 1-d tensor
+            src = tensor([], dtype=_dtype.get_default_dtype())
         else:
             src = tensor(np.empty(tuple(args), dtype=_dtype.default_float_np()))
         Tensor._init_from(self, src._data)
 
     @staticmethod
-    def _init_from(self, data, requires_grad=False, grad_fn=None, vc=None, base=None):
-        self._data = data
-        self._rg = requires_grad
-        self.grad = None
-        self.grad_fn = grad_fn
-        self._vc = [0] if vc is None else vc
-        self._base = base
-        self._accum = None
-        self._hooks = None
-        self._post_hooks = None
-        self._output_nr = 0
-        self._retains = False
+    def _init_from(t, data, requires_grad=False, grad_fn=None, vc=None, base=None):
+        t._data = data
+        t._rg = requires_grad
+        t._grad = None
+        t.grad_fn = grad_fn
+        t._vc = [0] if vc is None else vc
+        t._base = base
+        t._accum = None
+        t._hooks = None
+        t._post_hooks = None
+        t._output_nr = 0
+        t._retains = False
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, vc=None, base=None):
@@ -76,7 +130,7 @@ class Tensor:
         self = object.__new__(cls)
         self._data = data
         self._rg = requires_grad
-        self.grad = None
+        self._grad = None
         self.grad_fn = grad_fn
         self._vc = [0] if vc is None else vc
         self._base = base
@@ -91,11 +145,11 @@ class Tensor:
 
     @property
     def shape(self):
-        return Size(self._data.shape)
+        return _new_size(Size, self._data.shape)
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self._data.shape)
+            return _new_size(Size, self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim, "size")]
 
     @property
@@ -104,7 +158,10 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        return CPU
+
+    def get_device(self):
+        return -1
 
     @property
     def ndim(self):
@@ -176,6 +233,36 @@ class Tensor:
         return self
 
     @property
+    def grad(self):
+        """The accumulated gradient (a leaf's, or a non-leaf's after retain_grad()), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    "assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype {value.dtype} to a tensor with "
+                    f"dtype {self.dtype}. The gradient must match the tensor's dtype"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
     def is_leaf(self):
         return self.grad_fn is None
 
@@ -188,6 +275,14 @@ class Tensor:
         fn = self.grad_fn
         if fn is None:
             fn = self._accumulator()
+        elif self._base is not None:
+            view_of = getattr(self, "_view_of", _NOT_A_VIEW)
+            if view_of is not _NOT_A_VIEW and view_of is not self._base.grad_fn:
+                # the base's history changed (an in-place op) since this view's grad_fn was made
+                from .autograd.views import refresh_view
+
+                refresh_view(self)
+                fn = self.grad_fn
         return (fn, self._output_nr, self._data.shape, self._data.dtype)
 
     def _accumulator(self):
@@ -297,8 +392,9 @@ class Tensor:
 
     def _scalar(self, kind):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars (got "
+                f"{self._data.size} elements)"
             )
         return kind(self._data.reshape(()).item())
 
@@ -332,7 +428,8 @@ class Tensor:
         if dtype_suffix_needed(data.dtype, _dtype.default_float_np(), empty=data.size == 0):
             suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+            # as PyTorch's repr shows the node's class name: CopySlices, not its C++ path
+            suffixes.append(f"grad_fn=<{self.grad_fn.name().rpartition('::')[2]}>")
         elif self._rg:
             suffixes.append("requires_grad=True")
         return format_tensor(data, suffixes)
@@ -354,10 +451,13 @@ class Tensor:
                 "deepcopy protocol at the moment."
             )
         out = type(self)._make(self._data.copy(), self._rg)
-        if self.grad is not None:
-            out.grad = Tensor._make(self.grad._data.copy())
+        if self._grad is not None:
+            out._grad = Tensor._make(self._grad._data.copy())
         memo[id(self)] = out
         return out
+
+
+_NOT_A_VIEW = object()  # `_view_of` of tensors whose grad_fn does not derive from a base's
 
 
 def _rebuild(data, requires_grad):

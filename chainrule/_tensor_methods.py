@@ -6,11 +6,15 @@ optimizer path. When recording, the result is computed out of place from a snaps
 value and written back, and the tensor's history is rebased onto the new node, as PyTorch does.
 """
 
+import numbers
+
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._tensor import Tensor
 from .autograd import grad_mode
+from .autograd.graph import move_retained_grad
+from .autograd.views import inplace_on_view
 from .ops import elementwise as ew
 from .ops import linalg, reduction, shape
 from .ops._core import check_broadcast
@@ -18,44 +22,74 @@ from .ops._core import check_broadcast
 _state = grad_mode.state
 
 
-def _reflect(fn):
-    return lambda self, other: fn(other, self)
+# --- Python operators ----------------------------------------------------------------------------
+# The other operand may be a tensor, a Python or NumPy number, or (left operand only) a NumPy
+# array. Anything else (a list, a string, None) gives NotImplemented, so Python raises TypeError
+# or falls back as it does for PyTorch: `t == None` is False, `(1, 2) * t` repeats the tuple.
+
+_NUMBERS = (Tensor, numbers.Number, np.generic)
+_OPERANDS = (*_NUMBERS, np.ndarray)  # a left operand's partner may also be an array
+_ASSIGNABLE = (Tensor, int, float, bool, complex, np.integer)
+_FAST = frozenset((Tensor, float, int, bool))
 
 
-def _eq_op(fn):
+def _binary(fn):
     def method(self, other):
-        if other is None:
-            return fn is ew.ne
-        return fn(self, other)
+        if other.__class__ in _FAST or isinstance(other, _OPERANDS):
+            return fn(self, other)
+        return NotImplemented
 
+    method.__name__ = fn.__name__
     return method
 
 
-_BINARY = {
-    "__add__": ew.add, "__sub__": ew.sub, "__mul__": ew.mul, "__truediv__": ew.div,
-    "__pow__": ew.pow, "__matmul__": linalg.matmul,
-    "__and__": ew.bitwise_and, "__or__": ew.bitwise_or, "__xor__": ew.bitwise_xor,
-    "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
-}
-for _name, _fn in _BINARY.items():
-    setattr(Tensor, _name, _fn)
-    if not _name.startswith(("__l", "__g")):
-        setattr(Tensor, "__r" + _name[2:], _reflect(_fn))
-Tensor.__eq__ = _eq_op(ew.eq)
-Tensor.__ne__ = _eq_op(ew.ne)
-Tensor.__floordiv__ = lambda self, other: ew.div(self, other, rounding_mode="floor")
-Tensor.__rfloordiv__ = lambda self, other: ew.div(other, self, rounding_mode="floor")
-Tensor.__neg__ = ew.neg
-Tensor.__pos__ = lambda self: self
-Tensor.__abs__ = ew.abs
-Tensor.__getitem__ = shape.getitem
+def _reflected(fn):
+    def method(self, other):
+        if other.__class__ in _FAST or isinstance(other, _NUMBERS):
+            return fn(other, self)
+        return NotImplemented
+
+    method.__name__ = fn.__name__
+    return method
+
+
+def _rtruediv(other, self):
+    # PyTorch computes `2 / t` as reciprocal(t) * 2 (so it records MulBackward0)
+    return ew.mul(ew.reciprocal(self), other)
+
+
+def _rsub(other, self):
+    return ew.rsub(self, other)
+
+
+def _pos(self):
+    if self._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return self
 
 
 def _invert(self):
     return ew.logical_not(self) if self._data.dtype == np.bool_ else ew.bitwise_not(self)
 
 
+_BINARY = {
+    "add": ew.add, "sub": ew.sub, "mul": ew.mul, "truediv": ew.div, "floordiv": ew.floor_divide,
+    "mod": ew.remainder, "pow": ew.pow, "matmul": linalg.matmul, "and": ew.bitwise_and,
+    "or": ew.bitwise_or, "xor": ew.bitwise_xor, "lshift": ew.bitwise_left_shift,
+    "rshift": ew.bitwise_right_shift,
+}
+_REFLECTED = dict(_BINARY, sub=_rsub, truediv=_rtruediv)
+for _name, _fn in _BINARY.items():
+    setattr(Tensor, f"__{_name}__", _binary(_fn))
+    setattr(Tensor, f"__r{_name}__", _reflected(_REFLECTED[_name]))
+for _name, _fn in {"lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge, "eq": ew.eq,
+                   "ne": ew.ne}.items():
+    setattr(Tensor, f"__{_name}__", _binary(_fn))
+Tensor.__neg__ = ew.neg
+Tensor.__pos__ = _pos
+Tensor.__abs__ = ew.abs
 Tensor.__invert__ = _invert
+Tensor.__getitem__ = shape.getitem
 
 # --- methods that are the op function with self first -----------------------------------------
 
@@ -69,6 +103,10 @@ _METHODS = {
     "eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge,
     "logical_and": ew.logical_and, "logical_or": ew.logical_or, "logical_not": ew.logical_not,
     "isnan": ew.isnan, "isinf": ew.isinf, "isfinite": ew.isfinite, "clone": ew.clone,
+    "floor_divide": ew.floor_divide, "remainder": ew.remainder, "rsub": ew.rsub,
+    "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
+    "bitwise_not": ew.bitwise_not, "bitwise_left_shift": ew.bitwise_left_shift,
+    "bitwise_right_shift": ew.bitwise_right_shift, "logical_xor": ew.logical_xor,
     "equal": ew.equal, "allclose": ew.allclose, "isclose": ew.isclose,
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot,
     "mv": linalg.mv, "outer": linalg.outer,
@@ -103,7 +141,21 @@ def _T(self):
 
 
 def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got "
+            f"{self._data.ndim}-D tensor."
+        )
     return shape.transpose(self, -2, -1)
+
+
+def _H(self):
+    if self._data.ndim not in (0, 2):
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D "
+            "tensor."
+        )
+    return _T(self)  # real dtypes only: the conjugate transpose is the transpose
 
 
 def _contiguous(self, memory_format=None):
@@ -116,57 +168,100 @@ Tensor.where = _where
 Tensor.view_as = _view_as
 Tensor.reshape_as = _reshape_as
 Tensor.T = property(_T)
-Tensor.mT = property(_mT)
+Tensor.mT = Tensor.mH = property(_mT)
+Tensor.H = property(_H)
 Tensor.contiguous = _contiguous
 
 
-def _all(self, dim=None, keepdim=False):
-    return Tensor._make(np.asarray(np.all(self._data, axis=dim, keepdims=keepdim)))
+def _logical_reduction(np_fn):
+    def method(self, dim=None, keepdim=False):
+        data = self._data
+        out = np.asarray(np_fn(data, axis=dim, keepdims=keepdim))
+        # bool results, except that uint8 inputs give uint8 (as PyTorch)
+        return Tensor._make(out.astype(np.uint8) if data.dtype == np.uint8 else out)
+
+    return method
 
 
-def _any(self, dim=None, keepdim=False):
-    return Tensor._make(np.asarray(np.any(self._data, axis=dim, keepdims=keepdim)))
-
-
+_all = _logical_reduction(np.all)
+_any = _logical_reduction(np.any)
 Tensor.all = _all
 Tensor.any = _any
 
 # --- conversion ---------------------------------------------------------------------------------
 
 
-def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """to(dtype), to(device), to(device, dtype), to(other): devices other than 'cpu' raise."""
-    for a in args:
-        if isinstance(a, _dtype.dtype) or a in (float, int, bool):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif a is not None:
-            device = a
-    if device is not None and str(device) not in ("cpu", "cpu:0"):
-        raise RuntimeError(f"chainrule runs on the CPU only (asked for device {device!r})")
-    if dtype is None:
-        return ew.clone(self) if copy else self
-    np_dtype = _dtype.to_numpy_dtype(dtype)
+def _is_dtype(a):
+    return a.__class__ is _dtype.dtype or a is float or a is int or a is bool
+
+
+def _to(self, *args, dtype=None, device=None, non_blocking=False, copy=False,
+        memory_format=None):
+    """to(dtype), to(device), to(device, dtype), to(other): a tensor of that dtype (self when it
+    already is one, unless copy=True). Devices other than the CPU raise."""
+    args = list(args)
+    if args:
+        first = args.pop(0)
+        if isinstance(first, Tensor):
+            dtype = first.dtype
+        elif _is_dtype(first):
+            dtype = first
+        elif isinstance(first, (str, _device.device)) or (
+                isinstance(first, int) and not isinstance(first, bool)):
+            device = first
+            if args and _is_dtype(args[0]):
+                dtype = args.pop(0)
+        elif first is not None:
+            raise TypeError(
+                f"to() received an invalid combination of arguments - got "
+                f"({type(first).__name__}), but expected one of: (torch.device device, "
+                "torch.dtype dtype), (torch.dtype dtype), (Tensor tensor)"
+            )
+        if args:
+            args.pop(0)  # non_blocking: nothing to overlap on the CPU
+        if args:
+            copy = args.pop(0)
+    if isinstance(device, str):
+        try:
+            device = _device.device(device)
+        except RuntimeError:
+            raise RuntimeError(f"Invalid device string: '{device}'") from None
+    _device.check_device(device)
+    np_dtype = None if dtype is None else _dtype.check_dtype_arg("to", dtype)
+    if np_dtype is None:
+        np_dtype = self._data.dtype
     if np_dtype == self._data.dtype and not copy:
         return self
     return ew.cast(self, np_dtype)
 
 
 def _type(self, dtype=None, non_blocking=False):
+    """type() -> 'torch.FloatTensor'; type(dtype) or type('torch.DoubleTensor') converts."""
     if dtype is None:
         return f"torch.{_NP_TYPE_NAMES.get(self._data.dtype.name, self._data.dtype.name)}"
+    if isinstance(dtype, str):
+        name = dtype[len("torch."):] if dtype.startswith("torch.") else None
+        np_name = _TYPE_NAMES_NP.get(name)
+        if np_name is None:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = _dtype.from_numpy_dtype(np.dtype(np_name))
     return _to(self, dtype)
+
+
+def _cuda(self, device=None, non_blocking=False, memory_format=None):
+    _device.check_device("cuda" if device is None else device)
 
 
 _NP_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
                   "int32": "IntTensor", "bool": "BoolTensor", "float16": "HalfTensor",
                   "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor"}
+_TYPE_NAMES_NP = {v: k for k, v in _NP_TYPE_NAMES.items()}
 
 Tensor.to = _to
 Tensor.type = _type
 Tensor.type_as = lambda self, other: _to(self, other.dtype)
-Tensor.cpu = lambda self: self
+Tensor.cpu = lambda self, memory_format=None: self
+Tensor.cuda = _cuda
 Tensor.float = lambda self: _to(self, _dtype.float32)
 Tensor.double = lambda self: _to(self, _dtype.float64)
 Tensor.half = lambda self: _to(self, _dtype.float16)
@@ -214,15 +309,10 @@ def _check_writable(self, name):
             "torch.no_grad() to update a parameter."
         )
     base = self._base
-    if base is not None and (base._rg or self._rg):
-        if base.grad_fn is None and base._rg:
-            raise RuntimeError(
-                f"a view of a leaf Variable that requires grad is being used in an in-place "
-                f"operation ({name} on a view of shape {list(self._data.shape)})."
-            )
-        raise NotImplementedError(
-            f"{name}: in-place ops on a view of a tensor that requires grad are not supported "
-            "yet (chainrule cannot rebase the base tensor's history); use the out-of-place op."
+    if base is not None and base.grad_fn is None and base._rg:
+        raise RuntimeError(
+            f"a view of a leaf Variable that requires grad is being used in an in-place "
+            f"operation ({name} on a view of shape {list(self._data.shape)})."
         )
 
 
@@ -256,6 +346,8 @@ def inplace(self, name, fn, *args):
         _write(self, name, np.asarray(fn(self._data, *raw)))
         return self
     _check_writable(self, name)
+    if self._base is not None:  # the base's history changes too (autograd/views.py)
+        return inplace_on_view(self, name, fn, args, _write)
     old = Tensor._make(self._data.copy(), self._rg, self.grad_fn)
     old._output_nr = self._output_nr
     res = fn(old, *args)
@@ -265,9 +357,11 @@ def inplace(self, name, fn, *args):
         node.ans = self._data
         node.ans_vc = self._vc
         node.versions = [v for v in node.versions if v[0] >= 0] + [(-1, self._vc, self._vc[0])]
+    old_node, old_nr = self.grad_fn, self._output_nr
     self.grad_fn = node
     self._rg = res._rg
     self._output_nr = res._output_nr
+    move_retained_grad(self, old_node, old_nr)
     return self
 
 
@@ -295,7 +389,7 @@ for _op in ("add", "sub", "mul", "truediv", "pow"):
 
 
 def _zero_(self):
-    return inplace(self, "zero_", ew.fill, 0)
+    return inplace(self, "zero_", ew.zero)
 
 
 def _fill_diagonal_(self, fill_value, wrap=False):
@@ -306,16 +400,19 @@ def _fill_diagonal_(self, fill_value, wrap=False):
 
 
 def _setitem(self, key, value):
-    """tensor[key] = value: in place, recorded as index_put when a gradient can flow."""
+    """tensor[key] = value: in place, recorded as index_put when a gradient can flow.
+    The value is a tensor or a number (a list or an array is a TypeError, as in PyTorch)."""
+    if not isinstance(value, _ASSIGNABLE):  # np.float64 is a float; np.float32 is refused
+        raise TypeError(f"can't assign a {_type_name(value)} to a {_type(self)}")
     if not _records(self, (value,)):
         self_key, _ = shape._index_key(key)
         v = value._data if isinstance(value, Tensor) else value
         try:
-            self._data[self_key] = v
+            shape.put(self._data, self_key, v)
         except ValueError:
             raise RuntimeError(
                 f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast "
-                f"to indexing result of shape {list(self._data[self_key].shape)}"
+                f"to indexing result of shape {list(shape.take(self._data, self_key).shape)}"
             ) from None
         self._vc[0] += 1
         return
@@ -323,14 +420,15 @@ def _setitem(self, key, value):
     inplace(self, "setitem", lambda s, v: shape.index_put(s, v, norm_key), value)
 
 
+def _type_name(value):
+    cls = type(value)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+
+
 Tensor.zero_ = _zero_
 Tensor.fill_diagonal_ = _fill_diagonal_
 Tensor.__setitem__ = _setitem
 
 
-def _masked_fill(self, mask, value):
-    return ew.where(mask, value, self)
-
-
-Tensor.masked_fill = _masked_fill
-Tensor.masked_fill_ = _inplace_method("masked_fill_", lambda s, m, v: ew.where(m, v, s))
+Tensor.masked_fill = ew.masked_fill
+Tensor.masked_fill_ = _inplace_method("masked_fill_", ew.masked_fill)

@@ -1,7 +1,10 @@
 """detect_anomaly: record where each op ran, and fail on the first NaN a backward rule returns."""
 
+import functools
+import os
 import threading
 import traceback
+import warnings
 
 
 class _State(threading.local):
@@ -12,9 +15,13 @@ class _State(threading.local):
 state = _State()
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def forward_trace():
     """The user's stack at the op being recorded, without chainrule's own frames."""
-    frames = [f for f in traceback.extract_stack()[:-1] if "/chainrule/" not in f.filename]
+    frames = [f for f in traceback.extract_stack()[:-1]
+              if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR)]
     return "".join(traceback.format_list(frames))
 
 
@@ -27,7 +34,7 @@ class detect_anomaly:
 
     >>> import chainrule as torch
     >>> x = torch.tensor([0.0], requires_grad=True)
-    >>> with torch.autograd.detect_anomaly():
+    >>> with torch.autograd.set_detect_anomaly(True):  # detect_anomaly() also warns it is on
     ...     y = torch.sqrt(x) * 0
     ...     try:
     ...         y.sum().backward()
@@ -38,6 +45,9 @@ class detect_anomaly:
 
     def __init__(self, check_nan=True):
         self.check_nan = check_nan
+        if type(self) is detect_anomaly:
+            warnings.warn("Anomaly Detection has been enabled. This mode will increase the "
+                          "runtime and should only be enabled for debugging.", stacklevel=2)
 
     def __enter__(self):
         self._prev = state.enabled
@@ -49,8 +59,9 @@ class detect_anomaly:
         return False
 
     def __call__(self, fn):
+        @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with detect_anomaly(self.check_nan):
+            with set_detect_anomaly(True, self.check_nan):
                 return fn(*args, **kwargs)
 
         return wrapper

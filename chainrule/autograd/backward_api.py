@@ -1,5 +1,7 @@
 """The user-facing entry points of the engine: autograd.backward and autograd.grad."""
 
+import warnings
+
 import numpy as np
 
 from . import engine
@@ -19,6 +21,11 @@ def _seeds(outputs, grad_outputs, create_graph, who):
 
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
+    for g in grad_outputs:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(
+                f"{who}: gradients can be either Tensors or None, but got {type(g).__name__}"
+            )
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
             f"{who}: got {len(grad_outputs)} gradients for {len(outputs)} outputs"
@@ -40,21 +47,23 @@ def _seeds(outputs, grad_outputs, create_graph, who):
             g = np.ones_like(out._data)
             g = Tensor._make(g) if create_graph else g
         else:
-            if not isinstance(g, Tensor):
-                g = Tensor._make(np.asarray(g, dtype=out._data.dtype))
             if g._data.shape != out._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
                     f"torch.Size({list(g._data.shape)}) and output[{i}] has a shape of "
                     f"torch.Size({list(out._data.shape)})."
                 )
-            if g._data.dtype.kind != out._data.dtype.kind:
+            if (g._data.dtype.kind == "c") != (out._data.dtype.kind == "c"):
                 raise RuntimeError(
-                    f"For complex/real/int mismatch: grad_output[{i}] has dtype {g.dtype} and "
-                    f"output[{i}] has dtype {out.dtype}"
+                    f"For complex Tensors, both grad_output and output are required to have the "
+                    f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} "
+                    f"and output[{i}] has a dtype of {out.dtype}."
                 )
             if not create_graph:
+                # a private copy in the output's dtype: the engine may accumulate into it
                 g = np.array(g._data, dtype=out._data.dtype, copy=True)
+            elif g._data.dtype != out._data.dtype:
+                g = g.to(out.dtype)
         roots.append(out._edge()[:2])
         seeds.append(g)
     return roots, seeds
@@ -65,6 +74,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _as_list(tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
     roots, seeds = _seeds(tensors, _as_list(grad_tensors), create_graph, "backward")
     if inputs is None:
         engine.execute(roots, seeds, retain_graph, create_graph)
@@ -100,6 +116,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise NotImplementedError("grad: is_grads_batched=True is not supported yet")
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but "
+            "got: allow_unused=False."
+        )
     if allow_unused is None:
         allow_unused = materialize_grads
     if retain_graph is None:

@@ -25,8 +25,11 @@ def _fit(g, edge):
     shape = edge[2]
     if g.shape != shape:
         g = _sum_to(g, shape)
-    if g.dtype != edge[3]:
-        g = g.astype(edge[3]) if isinstance(g, np.ndarray) else g.to(edge[3])
+    data = g if isinstance(g, (np.ndarray, np.generic)) else g._data
+    if data.dtype != edge[3]:
+        from ..ops.elementwise import cast
+
+        g = cast(g, edge[3])
     return g
 
 
@@ -41,56 +44,117 @@ def _unwrap(g, create_graph):
 
 
 def _run_hooks(hooks, g, create_graph):
+    """Tensor hooks in registration order; each may return a replacement gradient."""
     for hook in tuple(hooks):
         res = hook(_wrap(g))
         if res is not None:
+            _check_hook_result(hook, g, res)
             g = _unwrap(res, create_graph)
     return g
 
 
-def _pre_hooks(node, grads, create_graph):
-    """Tensor hooks on a node's outputs (register_hook on non-leaves), then retain_grad."""
-    if node.pre_hooks:
-        for nr, hooks in node.pre_hooks.items():
-            if grads[nr] is not None and hooks:
+def _check_hook_result(hook, g, res):
+    from .._tensor import Tensor
+
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(res, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(res).__name__}'")
+    data = g if isinstance(g, (np.ndarray, np.generic)) else g._data
+    if res._data.shape != data.shape:
+        raise RuntimeError(
+            f"hook '{name}' has changed the size of value (was {list(data.shape)}, got "
+            f"{list(res._data.shape)})"
+        )
+    if res._data.dtype != data.dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was {data.dtype}, got "
+            f"{res._data.dtype})"
+        )
+
+
+def _pre_hooks(node, grads, create_graph, retained):
+    """Tensor hooks on a node's outputs (register_hook on non-leaves), then retain_grad.
+
+    The retained gradients are queued in `retained`; they reach `.grad` after the walk.
+    """
+    pre_hooks = node.pre_hooks
+    if pre_hooks:
+        for nr, hooks in pre_hooks.items():
+            if nr is not None and grads[nr] is not None and hooks:
                 grads[nr] = _run_hooks(hooks, grads[nr], create_graph)
     if node.retains:
         for nr, ref in node.retains.items():
             t = ref()
             if t is not None and grads[nr] is not None:
-                _accumulate_into(t, grads[nr], create_graph)
+                retained.append((t, grads[nr]))
+    if pre_hooks and pre_hooks.get(None):
+        # Node.register_prehook: hook(grad_outputs) may return replacement grad_outputs
+        for hook in tuple(pre_hooks[None]):
+            res = hook(tuple(map(_maybe_wrap, grads)))
+            if res is not None:
+                if not isinstance(res, (tuple, list)) or len(res) != len(grads):
+                    raise RuntimeError(
+                        f"a pre-hook of {node.name()} must return None or a tuple of "
+                        f"{len(grads)} gradients, got {res!r}"
+                    )
+                grads[:] = [None if r is None else _unwrap(_wrap(r), create_graph) for r in res]
 
 
 def _accumulate_into(t, g, create_graph):
     """t.grad += g, in place when nothing records (as PyTorch does), else out of place."""
     from .._tensor import Tensor
 
+    old = t._grad
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
-    elif t.grad is None:
-        t.grad = Tensor._make(np.array(g, copy=True))
-    elif t.grad.requires_grad or t.grad.shape != g.shape:
-        t.grad = Tensor._make(t.grad._data + g)
+        # never alias the incoming gradient (it may be the user's grad_outputs): copy it first,
+        # recorded as PyTorch does (grad_fn CopyBackwards)
+        t._grad = _copy_recorded(g) if old is None else old + g
+    elif old is None:
+        t._grad = Tensor._make(np.array(g, copy=True))
+    elif old._data.shape != g.shape or not old._data.flags.writeable:
+        t._grad = Tensor._make(old._data + g)
     else:
-        np.add(t.grad._data, g, out=t.grad._data, casting="unsafe")
+        np.add(old._data, g, out=old._data, casting="unsafe")
+        old._vc[0] += 1  # an in-place update, as `grad += g` is in PyTorch
 
 
-def _accumulate_leaf(node, g, create_graph):
-    t = node._variable()
-    if t is None:
-        return
-    if t._hooks:
-        g = _run_hooks(t._hooks, g, create_graph)
+def _copy_recorded(g):
+    from .._tensor import Tensor
+    from ..ops.elementwise import copy
+
+    return copy(Tensor._make(np.empty_like(g._data)), g)
+
+
+def _accumulate_leaf(t, g, create_graph):
     _accumulate_into(t, g, create_graph)
     if t._post_hooks:
         for hook in tuple(t._post_hooks):
             hook(t)
 
 
+def _count_dependencies(roots):
+    """For every node reachable from the roots, how many edges lead into it."""
+    deps = {}
+    stack = list(roots)
+    seen = set(stack)
+    while stack:
+        for e in stack.pop().next_edges:
+            if e is None:
+                continue
+            nxt = e[0]
+            if nxt in seen:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
 def _discover(roots):
     """Every node reachable from the roots, and for each its parents (nodes with an edge to it)."""
     parents = {}
-    stack = [n for n in roots]
+    stack = list(roots)
     seen = set(stack)
     while stack:
         node = stack.pop()
@@ -121,6 +185,28 @@ def _ancestors(targets, parents):
     return found
 
 
+def _plan_targets(root_nodes, targets):
+    """For autograd.grad / backward(inputs=...): which nodes run, which are needed, and deps.
+
+    Only what leads to a target runs; a target's own node runs only if it leads on to another
+    target. Leaves (AccumulateGrad) are reached only when they are targets.
+    """
+    _, parents = _discover(root_nodes)
+    target_nodes = {n for n, _ in targets}
+    upstream = set()
+    for n in target_nodes:
+        upstream.update(parents.get(n, ()))
+    runs = _ancestors(upstream, parents)
+    needed = runs | target_nodes
+    deps = {}
+    for child, plist in parents.items():
+        if child in needed:
+            count = sum(1 for p in plist if p in runs)
+            if count:
+                deps[child] = count
+    return target_nodes, runs, needed, deps
+
+
 def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=False):
     """Run backward from `roots` (a list of (node, output_nr)) seeded with `seeds`.
 
@@ -128,27 +214,17 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
     (node, output_nr)), only what leads to them runs. Leaf targets are accumulated, or with
     `capture=True` returned instead (autograd.grad); non-leaf targets are always returned, in a
     dict keyed by (node, output_nr).
+
+    Invariant: no `.grad` is written until the whole walk has succeeded, so a backward that
+    fails part way (a freed graph, a modified saved tensor, a bad custom Function) leaves every
+    `.grad` as it was. Nodes already run have released their saved values, as in PyTorch.
     """
     root_nodes = [n for n, _ in roots]
-    nodes, parents = _discover(root_nodes)
     if targets is None:
-        needed = runs = nodes
-        deps = {child: len(plist) for child, plist in parents.items()}
+        deps = _count_dependencies(root_nodes)
+        target_nodes = runs = needed = None
     else:
-        # Only what leads to a target runs; a target's own node runs only if it leads on to
-        # another target. Leaves (AccumulateGrad) are reached only when they are targets.
-        target_nodes = {n for n, _ in targets}
-        upstream = set()
-        for n in target_nodes:
-            upstream.update(parents.get(n, ()))
-        runs = _ancestors(upstream, parents)
-        needed = runs | target_nodes
-        deps = {}
-        for child, plist in parents.items():
-            if child in needed:
-                count = sum(1 for p in plist if p in runs)
-                if count:
-                    deps[child] = count
+        target_nodes, runs, needed, deps = _plan_targets(root_nodes, targets)
 
     buffers = {}
     for (node, nr), seed in zip(roots, seeds):
@@ -158,62 +234,86 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
         buf[nr] = seed if buf[nr] is None else buf[nr] + seed
     ready = [n for n in dict.fromkeys(root_nodes) if n not in deps]
     captured = {}
+    leaves = []  # (leaf tensor, gradient after its hooks), accumulated once the walk succeeded
+    retained = []  # (non-leaf tensor, gradient) for retain_grad(), likewise
 
+    check_nan = anomaly_mode.state.enabled  # as PyTorch: decided by the mode during backward
     prev_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node, None)
-            if grads is None:
-                grads = [None] * node.num_outputs
-            if type(node) is AccumulateGrad:
-                g = grads[0]
-                if g is None:
-                    continue
-                if capture:
+        with np.errstate(all="ignore"):  # NaN/inf in gradients never warn (as in PyTorch)
+            while ready:
+                node = ready.pop()
+                grads = buffers.pop(node, None)
+                if grads is None:
+                    grads = [None] * node.num_outputs
+                if type(node) is AccumulateGrad:
+                    if node.pre_hooks:
+                        _pre_hooks(node, grads, create_graph, retained)
+                    g = grads[0]
+                    if g is None:
+                        continue
                     t = node._variable()
                     if t is not None and t._hooks:
                         g = _run_hooks(t._hooks, g, create_graph)
-                    captured[(node, 0)] = g
-                else:
-                    _accumulate_leaf(node, g, create_graph)
-                continue
-            if node.pre_hooks or node.retains:
-                _pre_hooks(node, grads, create_graph)
-            if targets is not None and node in target_nodes:
-                for nr, g in enumerate(grads):
-                    captured[(node, nr)] = g
-            if node not in runs:
-                continue
-            in_grads = node.apply(grads, create_graph)
-            if node.hooks:
-                for hook in tuple(node.hooks):
-                    hook(tuple(_maybe_wrap(g) for g in in_grads), tuple(map(_maybe_wrap, grads)))
-            if node.trace is not None:
-                _check_nan(node, in_grads)
-            if not retain_graph:
-                node.release()
-            for e, g in zip(node.next_edges, in_grads):
-                if e is None:
+                    if capture:
+                        captured[(node, 0)] = g
+                    elif t is not None:
+                        leaves.append((t, g))
                     continue
-                nxt = e[0]
-                if nxt not in needed:
-                    continue
-                if g is not None:
-                    g = _fit(g, e)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt.num_outputs
-                    nr = e[1]
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    ready.append(nxt)
+                if node.pre_hooks or node.retains:
+                    _pre_hooks(node, grads, create_graph, retained)
+                if target_nodes is not None:
+                    if node in target_nodes:
+                        for nr, g in enumerate(grads):
+                            captured[(node, nr)] = g
+                    if node not in runs:
+                        continue
+                in_grads = node.apply(grads, create_graph)
+                if node.hooks:
+                    in_grads = _post_hooks(node, in_grads, grads, create_graph)
+                if check_nan:
+                    _check_nan(node, in_grads)
+                if not retain_graph:
+                    node.release()
+                for e, g in zip(node.next_edges, in_grads):
+                    if e is None:
+                        continue
+                    nxt = e[0]
+                    if needed is not None and nxt not in needed:
+                        continue
+                    if g is not None:
+                        g = _fit(g, e)
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * nxt.num_outputs
+                        nr = e[1]
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    left = deps[nxt] - 1
+                    deps[nxt] = left
+                    if left == 0:
+                        ready.append(nxt)
+            for t, g in retained:
+                _accumulate_into(t, g, create_graph)
+            for t, g in leaves:
+                _accumulate_leaf(t, g, create_graph)
     finally:
         grad_mode.state.enabled = prev_mode
     return captured
+
+
+def _post_hooks(node, in_grads, grads, create_graph):
+    """Node.register_hook: hook(grad_inputs, grad_outputs) may return new grad_inputs."""
+    for hook in tuple(node.hooks):
+        res = hook(tuple(map(_maybe_wrap, in_grads)), tuple(map(_maybe_wrap, grads)))
+        if res is not None:
+            if not isinstance(res, (tuple, list)) or len(res) != len(in_grads):
+                raise RuntimeError(
+                    f"a hook of {node.name()} must return None or a tuple of {len(in_grads)} "
+                    f"gradients, got {res!r}"
+                )
+            in_grads = [None if r is None else _unwrap(_wrap(r), create_graph) for r in res]
+    return in_grads
 
 
 def _maybe_wrap(g):
@@ -226,10 +326,10 @@ def _check_nan(node, in_grads):
             continue
         data = g if isinstance(g, np.ndarray) else getattr(g, "_data", np.asarray(g))
         if data.dtype.kind == "f" and np.isnan(data).any():
+            where = (f"Traceback of forward call that caused the error:\n{node.trace}"
+                     if node.trace is not None else
+                     "No forward pass information available. Enable detect anomaly during "
+                     "forward pass for more information.")
             raise RuntimeError(
-                f"Function '{node.name()}' returned nan values in its {i}th output.\n"
-                f"Traceback of forward call that caused the error:\n{node.trace}"
+                f"Function '{node.name()}' returned nan values in its {i}th output.\n{where}"
             )
-
-
-assert anomaly_mode  # imported for its state, used by graph nodes

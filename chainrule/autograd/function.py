@@ -17,11 +17,12 @@
 """
 
 import functools
+import weakref
 
 import numpy as np
 
 from . import grad_mode
-from .graph import FREED_MESSAGE, Node
+from .graph import FREED_MESSAGE, Node, move_retained_grad, version_error
 
 
 class FunctionCtx:
@@ -35,7 +36,11 @@ class FunctionCtx:
         self._non_differentiable = set()
         self._dirty = set()
         self.materialize_grads = True
-        self._node = None
+        self._node_ref = None  # weakref to the FunctionNode: the node holds ctx strongly
+
+    @property
+    def _node(self):
+        return None if self._node_ref is None else self._node_ref()
 
     def save_for_backward(self, *tensors):
         self._saved = tensors
@@ -59,22 +64,20 @@ class FunctionCtx:
         if self._saved is None:
             return ()
         out = []
+        node = self._node
         for i, (t, version) in enumerate(zip(self._saved, self._versions)):
             if t is not None and version is not None and t._vc[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [tensor of shape {list(t.shape)}], saved as "
-                    f"saved_tensors[{i}] of {self._node.name() if self._node else 'a Function'}"
-                    f", is at version {t._vc[0]}; expected version {version} instead."
-                )
-            out.append(_unpack(t, self._node))
+                what = f"saved_tensors[{i}] of {node.name() if node else 'a Function'}"
+                data = t.data if isinstance(t, _SavedOutput) else t._data
+                raise RuntimeError(version_error(data, what, t._vc[0], version))
+            out.append(_unpack(t, node))
         return tuple(out)
 
 
 class _SavedOutput:
     """A saved output of the Function itself, kept without a reference cycle."""
 
-    __slots__ = ("data", "_vc", "nr", "_rg")
+    __slots__ = ("_rg", "_vc", "data", "nr")
 
     def __init__(self, t, nr):
         self.data, self._vc, self.nr, self._rg = t._data, t._vc, nr, t._rg
@@ -97,10 +100,16 @@ def _unpack(t, node):
 class FunctionNode(Node):
     """The grad_fn of a custom Function's outputs."""
 
-    __slots__ = ("cls", "ctx", "out_meta", "num_outputs", "in_meta")
+    __slots__ = ("cls", "ctx", "in_meta", "num_outputs", "out_meta")
 
     def name(self):
         return self.cls.__name__ + "Backward"
+
+    def __getattr__(self, name):
+        # In PyTorch a custom Function's grad_fn is its ctx: `y.grad_fn.saved_tensors` works.
+        if name == "ctx":
+            raise AttributeError(name)
+        return getattr(self.ctx, name)
 
     def apply(self, grads, create_graph):
         from .._tensor import Tensor
@@ -185,6 +194,12 @@ class Function(metaclass=FunctionMeta):
     def setup_context(ctx, inputs, output):
         raise NotImplementedError
 
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            f"{type(self).__name__}: legacy autograd functions with a non-static forward are not "
+            f"supported; call the class's static apply: {type(self).__name__}.apply(...)"
+        )
+
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
@@ -204,14 +219,16 @@ class Function(metaclass=FunctionMeta):
         outs = (outputs,) if single else outputs
         saved = ctx._saved or ()
         ctx._versions = tuple(t._vc[0] if isinstance(t, Tensor) else None for t in saved)
+        dirty = ctx._dirty
         if not record:
-            fresh = tuple(_fresh_output(o, args, None, i, False) for i, o in enumerate(outs))
+            fresh = tuple(_fresh_output(o, args, None, i, False, dirty)
+                          for i, o in enumerate(outs))
             return fresh[0] if single else fresh
         node = FunctionNode.__new__(FunctionNode)
         Node.__init__(node, tuple(a._edge() if t and a._rg else None
                                   for t, a in zip(is_tensor, args)))
         node.cls, node.ctx = cls, ctx
-        ctx._node = node
+        ctx._node_ref = weakref.ref(node)
         node.in_meta = tuple((a._data.shape, a._data.dtype) if t else ((), None)
                              for t, a in zip(is_tensor, args))
         node.num_outputs = len(outs)
@@ -221,7 +238,7 @@ class Function(metaclass=FunctionMeta):
         for i, o in enumerate(outs):
             diff = isinstance(o, Tensor) and id(o) not in ctx._non_differentiable and \
                 o._data.dtype.kind == "f"
-            results.append(_fresh_output(o, args, node if diff else None, i, diff))
+            results.append(_fresh_output(o, args, node if diff else None, i, diff, dirty))
         if saved:
             by_id = {id(o): i for i, o in enumerate(outs) if isinstance(o, Tensor)}
             ctx._saved = tuple(
@@ -232,18 +249,28 @@ class Function(metaclass=FunctionMeta):
         return results[0] if single else tuple(results)
 
 
-def _fresh_output(o, args, node, nr, diff):
-    """The tensor the user gets for output `nr`: a new object when forward returned an input."""
+def _fresh_output(o, args, node, nr, diff, dirty):
+    """The tensor the user gets for output `nr`: a new object when forward returned an input,
+    except an input marked dirty, whose history is rebased onto the node (as PyTorch does)."""
     from .._tensor import Tensor
 
     if not isinstance(o, Tensor):
         return o
-    if any(o is a for a in args) or o.grad_fn is not None or o._rg:
+    if id(o) in dirty:
+        if node is not None and o.grad_fn is None and o._rg:
+            raise RuntimeError(
+                "a leaf Variable that requires grad has been used in an in-place operation "
+                f"(marked dirty by {node.name()}, shape {list(o._data.shape)})."
+            )
+        o._vc[0] += 1
+    elif any(o is a for a in args) or o.grad_fn is not None or o._rg:
         o = Tensor._make(o._data, False, None, o._vc, o._base)
     if diff:
+        old_node, old_nr = o.grad_fn, o._output_nr
         o.grad_fn = node
         o._rg = True
         o._output_nr = nr
+        move_retained_grad(o, old_node, old_nr)
     return o
 
 

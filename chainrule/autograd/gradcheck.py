@@ -76,6 +76,12 @@ def _analytical_jacobians(func, inputs, diff_idx):
     return jac
 
 
+def _zeros_like(t):
+    from .._tensor import Tensor
+
+    return Tensor._make(np.zeros_like(t._data))
+
+
 def _fail(msg, raise_exception):
     if raise_exception:
         raise GradcheckError(msg)
@@ -113,6 +119,9 @@ def gradcheck(func, inputs, *, eps=1e-06, atol=1e-05, rtol=0.001, raise_exceptio
     with grad_mode.no_grad():
         numerical = _numerical_jacobians(func, inputs, diff_idx, eps)
     analytical = _analytical_jacobians(func, inputs, diff_idx)
+    if len(numerical) != len(analytical):
+        return _fail(f"func returned {len(analytical)} floating outputs with grad enabled but "
+                     f"{len(numerical)} without", raise_exception)
     for k, (n_row, a_row) in enumerate(zip(numerical, analytical)):
         for col, (n, a) in enumerate(zip(n_row, a_row)):
             if fast_mode and n.size:
@@ -157,15 +166,19 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-06, atol=1e-05, rto
     n_in = len(inputs)
 
     def first_derivatives(*args):
-        ins, gos = args[:n_in], args[n_in:]
-        outs = _outputs(func, ins)
-        pairs = [(o, g) for o, g in zip(outs, gos) if o._rg]
-        diff = [ins[i] for i in diff_idx]
-        if not pairs:
-            return ()
-        gs = grad([o for o, _ in pairs], diff, [g for _, g in pairs], create_graph=True,
-                  allow_unused=True)
-        return tuple(g for g in gs if g is not None)
+        # gradcheck evaluates this under no_grad for its finite differences: the first
+        # derivatives must still be computed (with a graph), or the check compares nothing
+        with grad_mode.enable_grad():
+            ins, gos = args[:n_in], args[n_in:]
+            outs = _outputs(func, ins)
+            pairs = [(o, g) for o, g in zip(outs, gos) if o._rg]
+            diff = [ins[i] for i in diff_idx]
+            if not pairs:
+                return ()
+            gs = grad([o for o, _ in pairs], diff, [g for _, g in pairs], create_graph=True,
+                      allow_unused=True)
+            # an unused input's gradient is zero: keep its place so outputs stay aligned
+            return tuple(_zeros_like(d) if g is None else g for g, d in zip(gs, diff))
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, fast_mode=fast_mode)

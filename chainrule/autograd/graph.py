@@ -21,10 +21,25 @@ FREED_MESSAGE = (
 )
 
 
+def version_error(arr, what, version, expected):
+    """The message for a saved value modified in place: names the op, shape, dtype, versions."""
+    type_name = _TYPE_NAMES.get(arr.dtype.name, "Tensor")
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{type_name} {list(arr.shape)}], which is {what}, is at version "
+        f"{version}; expected version {expected} instead. Hint: an in-place op changed it after "
+        "it was saved in the forward pass; use its out-of-place form (or .clone() first)."
+    )
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}
+
+
 class Meta:
     """Stands in for an input a rule does not need the values of: only shape and dtype."""
 
-    __slots__ = ("shape", "dtype")
+    __slots__ = ("dtype", "shape")
 
     def __init__(self, shape, dtype):
         self.shape = shape
@@ -36,7 +51,7 @@ class Meta:
 
 
 class RemovableHandle:
-    __slots__ = ("_list", "_hook")
+    __slots__ = ("_hook", "_list")
 
     def __init__(self, hooks, hook):
         self._list = hooks
@@ -50,12 +65,13 @@ class RemovableHandle:
 class Node:
     """Base of every `grad_fn`. Subclasses implement `apply(grads, create_graph)` and `name()`."""
 
-    __slots__ = ("next_edges", "pre_hooks", "retains", "trace", "hooks", "__weakref__")
+    __slots__ = ("__weakref__", "hooks", "next_edges", "pre_hooks", "retains", "trace")
     num_outputs = 1
 
     def __init__(self, next_edges=()):
         self.next_edges = next_edges
-        self.pre_hooks = None  # {output_nr: [hook]} from Tensor.register_hook on outputs
+        # {output_nr: [hook]} from Tensor.register_hook on outputs; key None: register_prehook
+        self.pre_hooks = None
         self.retains = None  # {output_nr: weakref to the tensor} from retain_grad()
         self.trace = anomaly_mode.forward_trace() if anomaly_mode.state.enabled else None
         self.hooks = None
@@ -74,6 +90,10 @@ class Node:
         self.hooks.append(hook)
         return RemovableHandle(self.hooks, hook)
 
+    def register_prehook(self, hook):
+        """`hook(grad_outputs)` runs before this node; it may return replacement grad_outputs."""
+        return self.add_pre_hook(None, hook)
+
     def add_pre_hook(self, output_nr, hook):
         if self.pre_hooks is None:
             self.pre_hooks = {}
@@ -85,7 +105,8 @@ class Node:
         pass
 
     def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+        # PyTorch shows the node's class name (CopySlices), not its C++ path
+        return f"<{self.name().rpartition('::')[2]} object at {hex(id(self))}>"
 
 
 class AccumulateGrad(Node):
@@ -111,7 +132,7 @@ class AccumulateGrad(Node):
 class OpNode(Node):
     """The node of a built-in op: its declaration, saved inputs, parameters and saved output."""
 
-    __slots__ = ("op", "saved", "params", "ans", "ans_vc", "ans_version", "versions", "freed")
+    __slots__ = ("ans", "ans_vc", "ans_version", "freed", "op", "params", "saved", "versions")
 
     def name(self):
         return self.op.backward_name
@@ -122,7 +143,8 @@ class OpNode(Node):
             return [None] * len(self.next_edges)
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        self.check_versions()
+        if self.versions:
+            self.check_versions()
         op = self.op
         if create_graph:
             args = self.saved
@@ -138,24 +160,43 @@ class OpNode(Node):
 
     def check_versions(self):
         for i, vc, version in self.versions:
-            if vc[0] != version:
-                shape = list(self.saved[i].shape if i >= 0 else self.ans.shape)
+            if vc[0] != version and self._reads(i):
                 what = "the output" if i < 0 else f"input {i}"
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [tensor of shape {shape}], which is {what} of "
-                    f"{self.name()}, is at version {vc[0]}; expected version {version} instead. "
-                    "Hint: the inplace op that changed it ran after this op in the forward pass."
-                )
+                arr = self.ans if i < 0 else self.saved[i]._data
+                raise RuntimeError(version_error(arr, f"{what} of {self.name()}", vc[0], version))
+
+    def _reads(self, i):
+        """Whether a rule that will run reads saved input i (the output: i = -1)."""
+        by_mask = self.op.saves_by_mask
+        if by_mask is None or i < 0:
+            return True
+        mask = 0
+        for j, e in enumerate(self.next_edges):
+            if e is not None:
+                mask |= 1 << j
+        return i in by_mask[mask]
 
     def release(self):
+        # A node that saved no tensor stays runnable (backward through `x + 1` twice works, as
+        # in PyTorch); otherwise its saved values go and running it again raises FREED_MESSAGE.
         if self.versions or self.ans is not None:
             self.freed = True
-            self.saved = tuple(
-                Meta(s.shape, s._data.dtype) if isinstance(s, Tensor) else s
-                for s in self.saved
-            )
+            self.saved = None
             self.ans = None
+
+
+def move_retained_grad(t, old_node, old_nr):
+    """After an in-place op rebased `t` onto a new grad_fn, `t.retain_grad()` follows it (as in
+    PyTorch: `.grad` is the gradient of the new value; hooks stay with the old one)."""
+    if not t._retains or old_node is None or not old_node.retains:
+        return
+    ref = old_node.retains.pop(old_nr, None)
+    new_node = t.grad_fn
+    if ref is None or new_node is None:
+        return
+    if new_node.retains is None:
+        new_node.retains = {}
+    new_node.retains[t._output_nr] = ref
 
 
 Tensor = None  # set by _tensor.py (the graph module is imported first)

@@ -22,10 +22,30 @@ _asarray = np.asarray
 
 
 class Op:
-    __slots__ = ("name", "backward_name", "forward", "vjps", "jvp", "saves", "saves_ans", "view")
+    """One op: its forward, one VJP rule per input, and what the rules read.
+
+    `saves` are the input indices the rules read. `rule_reads` (optional, one tuple per input)
+    says which inputs each input's rule reads: a saved input modified in place before backward
+    is then an error only when a rule that runs reads it (PyTorch does not even save `x` of
+    `x * w` unless `w` requires grad, so `b[1] = b[0] * 3` must work). The check costs nothing
+    unless a version changed. `saves_ans` is True when the rules read the output, or a tuple of
+    input indices whose rules alone read it (as PyTorch's `x.pow_(2)` does not need its output).
+    """
+
+    __slots__ = (
+        "backward_name",
+        "forward",
+        "jvp",
+        "name",
+        "saves",
+        "saves_ans",
+        "saves_by_mask",
+        "view",
+        "vjps",
+    )
 
     def __init__(self, name, forward, vjps=None, *, saves=(), saves_ans=False, view=False,
-                 jvp=None, backward_name=None):
+                 jvp=None, backward_name=None, rule_reads=None):
         self.name = name
         self.backward_name = backward_name or (name[0].upper() + name[1:] + "Backward0")
         self.forward = forward
@@ -34,6 +54,13 @@ class Op:
         self.saves = frozenset(saves)
         self.saves_ans = saves_ans
         self.view = view
+        # saves_by_mask[m]: the inputs to save when bit i of m is set iff input i gets an edge
+        self.saves_by_mask = None if rule_reads is None else tuple(
+            frozenset(i for j, reads in enumerate(rule_reads) if m >> j & 1 for i in reads)
+            for m in range(1 << len(rule_reads))
+        )
+        if rule_reads is not None:
+            self.saves = frozenset(i for reads in rule_reads for i in reads)
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -90,10 +117,13 @@ def _record(op, args, params, ans):
     node.freed = False
     if op.view:
         src = args[0]
-        out = Tensor._make(ans, True, node, src._vc, src if src._base is None else src._base)
+        base = src if src._base is None else src._base
+        out = Tensor._make(ans, True, node, src._vc, base)
+        out._view_of = base.grad_fn  # the base history this view's grad_fn derives from
     else:
         out = Tensor._make(ans, True, node)
-    if op.saves_ans:
+    saves_ans = op.saves_ans
+    if saves_ans and (saves_ans is True or any(edges[i] is not None for i in saves_ans)):
         node.ans = ans
         node.ans_vc = out._vc
         versions.append((-1, out._vc, out._vc[0]))
@@ -106,9 +136,8 @@ def _record(op, args, params, ans):
     return out
 
 
-from ..autograd.anomaly_mode import forward_trace  # noqa: E402
-from ..autograd.anomaly_mode import state as _anomaly  # noqa: E402
-
+from ..autograd.anomaly_mode import forward_trace
+from ..autograd.anomaly_mode import state as _anomaly
 
 # --- helpers the forwards share --------------------------------------------------------------
 

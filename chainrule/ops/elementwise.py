@@ -11,12 +11,25 @@ from .._dtype import default_float_np, result_type
 from ._core import Op, apply, check_broadcast
 
 _ndarray = np.ndarray
+_BOOL = np.dtype(bool)
+
+
+_INT64 = np.dtype(np.int64)
 
 
 def _cast(x, dt):
     if isinstance(x, (_ndarray, np.generic)):
         return x.astype(dt, copy=False)
+    if x.__class__ is int and dt.kind in "iu":
+        return _wrap_int(x, dt)
     return x
+
+
+def _wrap_int(v, dt):
+    """A Python int as a NumPy scalar of integer dtype `dt`, wrapping around when out of range
+    (PyTorch converts it that way: int32 tensor + 2**32 + 1 adds 1; NumPy would raise)."""
+    lo = int(np.iinfo(dt).min)
+    return dt.type((v - lo) % (1 << (8 * dt.itemsize)) + lo)
 
 
 def _promote(x, y):
@@ -28,12 +41,12 @@ def _promote(x, y):
                 return x, y
         elif cy is float and x.dtype.kind == "f":
             return x, y
-        elif cy is int and x.dtype.kind in "fi":
+        elif cy is int and (x.dtype.kind == "f" or x.dtype is _INT64):
             return x, y
     elif cy is _ndarray:
         if cx is float and y.dtype.kind == "f":
             return x, y
-        if cx is int and y.dtype.kind in "fi":
+        if cx is int and (y.dtype.kind == "f" or y.dtype is _INT64):
             return x, y
     dt = result_type(x, y)
     return _cast(x, dt), _cast(y, dt)
@@ -63,20 +76,46 @@ def _binary_forward(name, fn):
 # --- binary arithmetic -------------------------------------------------------------------------
 # legend: rule(g, ans, x, y) -> gradient for x, for y (shaped like the output)
 
+def _is_bool(v):
+    """True for bool arrays, NumPy bools and Python bools."""
+    if v.__class__ is _ndarray or isinstance(v, np.generic):
+        return v.dtype.kind == "b"
+    return v.__class__ is bool
+
+
+def _sub_forward(x, y):
+    # inlined bool checks, since sub is hot (NumPy's bool dtype is a singleton)
+    if (x.dtype is _BOOL if x.__class__ is _ndarray else _is_bool(x)) or \
+            (y.dtype is _BOOL if y.__class__ is _ndarray else
+             y.__class__ is not float and _is_bool(y)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    x, y = _promote(x, y)
+    try:
+        return np.subtract(x, y)
+    except ValueError:
+        check_broadcast("sub", x, y)
+        raise
+
+
 ADD = Op("add", _binary_forward("add", np.add), (lambda g, ans, x, y: g, lambda g, ans, x, y: g))
-SUB = Op("sub", _binary_forward("sub", np.subtract),
-         (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)))
+SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)))
 MUL = Op("mul", _binary_forward("mul", np.multiply),
-         (lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(g, x)), saves=(0, 1))
+         (lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(g, x)),
+         rule_reads=((1,), (0,)))
 
 
 def _div_forward(x, y):
     x, y = _promote(x, y)
     if isinstance(x, (_ndarray, np.generic)) and x.dtype.kind != "f":
+        # after _promote an array y has x's dtype: integer / integer -> the default float
         x = x.astype(default_float_np())
-    elif not isinstance(x, (_ndarray, np.generic)) and not isinstance(x, float):
-        if isinstance(y, (_ndarray, np.generic)) and y.dtype.kind != "f":
-            y = y.astype(default_float_np())
+        y = _cast(y, x.dtype)
+    elif not isinstance(x, (_ndarray, np.generic, float)) and \
+            isinstance(y, (_ndarray, np.generic)) and y.dtype.kind != "f":
+        y = y.astype(default_float_np())
     try:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.true_divide(x, y)
@@ -87,23 +126,45 @@ def _div_forward(x, y):
 
 DIV = Op("div", _div_forward,
          (lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(div(mul(g, x), mul(y, y)))),
-         saves=(0, 1))
+         rule_reads=((1,), (0, 1)))
 
 
 def _pow_forward(x, y):
     x, y = _promote(x, y)
+    if _is_bool(x) and _is_bool(y):
+        return _bool_pow(x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         try:
             return np.power(x, y)
         except ValueError as e:
             if "Integers to negative integer powers" in str(e):
+                if isinstance(y, _ndarray):
+                    return _int_pow_negative(x, y)
                 raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
             check_broadcast("pow", x, y)
             raise
 
 
+def _int_pow_negative(x, y):
+    """Integer x ** y with some y < 0, as PyTorch computes it elementwise: 1 ** y = 1,
+    (-1) ** y = +-1, any other base gives 0 (the truncated reciprocal)."""
+    neg = y < 0
+    out = np.power(x, np.where(neg, 0, y))
+    odd = (np.abs(y) % 2) == 1
+    at_neg = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
+    return np.where(neg, at_neg, out).astype(out.dtype, copy=False)
+
+
+def _bool_pow(x, y):
+    if y.__class__ is bool and x.__class__ is _ndarray:
+        return x.copy() if y else np.ones_like(x)
+    raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
 def _pow_vjp_base(g, ans, x, y):
     # d/dx x**y = y * x**(y-1); defined as 0 where y == 0 (so x**0 has gradient 0 at x = 0)
+    if isinstance(y, (int, float)):
+        return _zeros_like(g) if y == 0 else mul(g, mul(y, pow(x, y - 1)))
     return where(eq(y, 0), 0.0, mul(g, mul(y, pow(x, sub(y, 1)))))
 
 
@@ -113,7 +174,13 @@ def _pow_vjp_exponent(g, ans, x, y):
     return where(zero, 0.0, mul(g, mul(ans, log(where(zero, 1.0, x)))))
 
 
-POW = Op("pow", _pow_forward, (_pow_vjp_base, _pow_vjp_exponent), saves=(0, 1), saves_ans=True)
+POW = Op("pow", _pow_forward, (_pow_vjp_base, _pow_vjp_exponent), saves=(0, 1), saves_ans=(1,))
+# PyTorch's node names tell its overloads apart: tensor ** scalar is PowBackward0,
+# tensor ** tensor PowBackward1, scalar ** tensor PowBackward2
+POW_TENSOR = Op("pow", _pow_forward, POW.vjps, saves=(0, 1), saves_ans=(1,),
+                backward_name="PowBackward1")
+POW_SCALAR_BASE = Op("pow", _pow_forward, POW.vjps, saves=(0, 1), saves_ans=(1,),
+                     backward_name="PowBackward2")
 
 
 def _maxmin_rule(pick):
@@ -155,7 +222,7 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         return apply(DIV, (input, other), {})
     if rounding_mode not in ("floor", "trunc"):
-        raise ValueError(
+        raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
         )
@@ -172,15 +239,25 @@ def _rounded_div(fn):
     return forward
 
 
+def _zero_grad(g, ans, x, y):
+    # rounding is piecewise constant: PyTorch records it with a zero gradient for both inputs
+    return _zeros_like(g)
+
+
 ROUNDED_DIV = {
-    "floor": Op("floor_divide", _rounded_div(np.floor_divide)),
+    "floor": Op("floor_divide", _rounded_div(np.floor_divide), (_zero_grad, _zero_grad),
+                backward_name="DivBackward2"),
     "trunc": Op("trunc_divide", _rounded_div(
-        lambda x, y: np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y)))),
+        lambda x, y: np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y))),
+        (_zero_grad, _zero_grad), backward_name="DivBackward2"),
 }
 
 
 def pow(input, exponent):
     """input ** exponent; either may be a Python scalar."""
+    if hasattr(exponent, "_data"):
+        return apply(POW_TENSOR if hasattr(input, "_data") else POW_SCALAR_BASE,
+                     (input, exponent), {})
     return apply(POW, (input, exponent), {})
 
 
@@ -240,7 +317,36 @@ def _sigmoid_np(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-NEG, neg = unary("neg", np.negative, lambda x, ans: -1.0, needs="", floating=False)
+def _neg_np(x):
+    try:
+        return np.negative(x)
+    except TypeError:  # bool
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        ) from None
+
+
+def _abs_np(x):
+    if x.dtype is _BOOL:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return np.abs(x)
+
+
+def _relu_np(x):
+    out = np.maximum(x, 0)
+    if out.dtype != x.dtype:
+        if x.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        out = out.astype(x.dtype)
+    return out
+
+
+def _sign_np(x):
+    return x.copy() if x.dtype is _BOOL else np.sign(x)
+
+
+NEG, neg = unary("neg", _neg_np, lambda x, ans: -1.0, needs="", floating=False)
 EXP, exp = unary("exp", _errstate(np.exp), lambda x, ans: ans, needs="ans")
 LOG, log = unary("log", _errstate(np.log), lambda x, ans: reciprocal(x))
 SQRT, sqrt = unary("sqrt", _errstate(np.sqrt), lambda x, ans: div(0.5, ans), needs="ans")
@@ -250,31 +356,44 @@ TANH, tanh = unary("tanh", np.tanh, lambda x, ans: sub(1.0, mul(ans, ans)), need
 SIGMOID, sigmoid = unary("sigmoid", _sigmoid_np, lambda x, ans: mul(ans, sub(1.0, ans)),
                          needs="ans")
 # abs'(0) = 0 and relu'(0) = 0: the subgradient PyTorch uses
-ABS, abs = unary("abs", np.abs, lambda x, ans: sign(x), floating=False)
-RELU, relu = unary("relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
-                   lambda x, ans: gt(ans, 0), needs="ans", floating=False)
+ABS, abs = unary("abs", _abs_np, lambda x, ans: sign(x), floating=False)
+RELU, relu = unary("relu", _relu_np, lambda x, ans: gt(ans, 0), needs="ans", floating=False)
+# PyTorch selects rather than multiplies (threshold_backward): +0 where g < 0, and 0, not nan,
+# where an infinite g meets a clipped input
+RELU.vjps = (lambda g, ans, x: where(gt(ans, 0), g, 0.0),)
 RECIPROCAL, reciprocal = unary("reciprocal", _errstate(np.reciprocal),
                                lambda x, ans: neg(mul(ans, ans)), needs="ans")
 # sign is piecewise constant: its derivative is 0 everywhere (PyTorch's convention)
-SIGN, sign = unary("sign", np.sign, lambda x, ans: mul(ans, 0), needs="ans", floating=False)
+SIGN, sign = unary("sign", _sign_np, lambda x, ans: mul(ans, 0), needs="ans", floating=False)
+SIGN.vjps = (lambda g, ans, x: _zeros_like(g),)  # +0, not g * 0 (which is -0 where g < 0)
 negative = neg
 absolute = abs
 
 
 def square(input):
-    return mul(input, input)
+    """input ** 2 (PyTorch computes it as pow(x, 2): a bool input gives int64)."""
+    return pow(input, 2)
 
 
-def rsqrt(input):
-    return reciprocal(sqrt(input))
+# d/dx x**-1/2 = -1/2 * ans**3 (PyTorch's formula, so gradients match it to the last bit)
+RSQRT, rsqrt = unary("rsqrt", _errstate(lambda x: 1 / np.sqrt(x)),
+                     lambda x, ans: mul(mul(mul(ans, ans), ans), -0.5), needs="ans")
 
 
 # --- clamp -------------------------------------------------------------------------------------
 # The input's gradient passes where min <= x <= max (inclusive, as PyTorch); a tensor bound gets
-# the gradient where it is the one that clamped.
+# the gradient where it is the one that clamped (max, wherever max < min).
 
 
 def _clamp_forward(x, lo, hi):
+    try:
+        return _clamp_np(x, lo, hi)
+    except ValueError:
+        check_broadcast("clamp", *(v for v in (x, lo, hi) if v is not None))
+        raise
+
+
+def _clamp_np(x, lo, hi):
     if lo is not None:
         x, lo = _promote(x, lo)
         x = np.maximum(x, lo)
@@ -293,18 +412,31 @@ def _clamp_vjp_x(g, ans, x, lo, hi):
     return where(keep, g, 0.0)
 
 
-CLAMP = Op("clamp", _clamp_forward,
-           (_clamp_vjp_x,
-            lambda g, ans, x, lo, hi: where(lt(x, lo), g, 0.0),
-            lambda g, ans, x, lo, hi: where(gt(x, hi), g, 0.0)),
-           saves=(0, 1, 2))
+def _clamp_vjp_lo(g, ans, x, lo, hi):
+    took_lo = lt(x, lo)
+    if hi is not None:  # where hi < lo the result is hi everywhere
+        took_lo = logical_and(took_lo, ge(hi, lo))
+    return where(took_lo, g, 0.0)
+
+
+def _clamp_vjp_hi(g, ans, x, lo, hi):
+    took_hi = gt(x, hi)
+    if lo is not None:
+        took_hi = logical_or(took_hi, lt(hi, lo))
+    return where(took_hi, g, 0.0)
+
+
+CLAMP = Op("clamp", _clamp_forward, (_clamp_vjp_x, _clamp_vjp_lo, _clamp_vjp_hi),
+           saves=(0, 1, 2), backward_name="ClampBackward1")
+CLAMP_TENSOR = Op("clamp", _clamp_forward, CLAMP.vjps, saves=(0, 1, 2))  # all bounds tensors
 
 
 def clamp(input, min=None, max=None):
     """Clamp every element into [min, max]; bounds may be numbers or tensors."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return apply(CLAMP, (input, min, max), {})
+    tensors = (min is None or hasattr(min, "_data")) and (max is None or hasattr(max, "_data"))
+    return apply(CLAMP_TENSOR if tensors else CLAMP, (input, min, max), {})
 
 
 clip = clamp
@@ -314,6 +446,8 @@ clip = clamp
 
 def _where_forward(cond, x, y):
     x, y = _promote(x, y)
+    if x.__class__ is not _ndarray and y.__class__ is not _ndarray:
+        x = np.asarray(x, dtype=result_type(x, y))
     if np.asarray(cond).dtype != np.bool_:
         cond = np.asarray(cond).astype(bool)
     try:
@@ -324,7 +458,8 @@ def _where_forward(cond, x, y):
 
 
 WHERE = Op("where", _where_forward,
-           (None, lambda g, ans, c, x, y: where(c, g, 0.0), lambda g, ans, c, x, y: where(c, 0.0, g)),
+           (None, lambda g, ans, c, x, y: where(c, g, 0.0),
+            lambda g, ans, c, x, y: where(c, 0.0, g)),
            saves=(0,))
 
 
@@ -339,14 +474,39 @@ def where(condition, input=None, other=None):
 
 # --- comparisons and logic (no gradient) ------------------------------------------------------
 
-def _compare(name, np_fn):
-    op = Op(name, _binary_forward(name, np_fn))
+def _compare(name, np_fn, int_kernel=None):
+    """A non-differentiable binary op; `int_kernel` names a bitwise op's integer-only kernel."""
+    forward = _binary_forward(name, np_fn)
+    if int_kernel is not None:
+        forward = _integer_only(forward, int_kernel)
+    op = Op(name, forward)
 
     def fn(input, other):
         return apply(op, (input, other), {})
 
     fn.__name__ = name
     return fn
+
+
+_TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half"}
+
+
+def _integer_only(forward, kernel):
+    """Bitwise ops exist for bool and integer dtypes only (NotImplementedError, as PyTorch)."""
+
+    def checked(x, y):
+        x, y = _promote(x, y)
+        for v in (x, y):
+            if isinstance(v, (_ndarray, np.generic)) and v.dtype.kind == "f":
+                check_broadcast(kernel[:-4], x, y)  # PyTorch checks the shapes first
+                raise NotImplementedError(
+                    f"\"{kernel}\" not implemented for '{_TORCH_TYPE_NAMES[v.dtype.name]}'"
+                )
+        if isinstance(x, float) or isinstance(y, float):
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Float'")
+        return forward(x, y)
+
+    return checked
 
 
 eq = _compare("eq", np.equal)
@@ -358,9 +518,11 @@ ge = _compare("ge", np.greater_equal)
 logical_and = _compare("logical_and", np.logical_and)
 logical_or = _compare("logical_or", np.logical_or)
 logical_xor = _compare("logical_xor", np.logical_xor)
-bitwise_and = _compare("bitwise_and", np.bitwise_and)
-bitwise_or = _compare("bitwise_or", np.bitwise_or)
-bitwise_xor = _compare("bitwise_xor", np.bitwise_xor)
+bitwise_and = _compare("bitwise_and", np.bitwise_and, "bitwise_and_cpu")
+bitwise_or = _compare("bitwise_or", np.bitwise_or, "bitwise_or_cpu")
+bitwise_xor = _compare("bitwise_xor", np.bitwise_xor, "bitwise_xor_cpu")
+bitwise_left_shift = _compare("bitwise_left_shift", np.left_shift, "lshift_cpu")
+bitwise_right_shift = _compare("bitwise_right_shift", np.right_shift, "rshift_cpu")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 _LOGICAL_NOT = Op("logical_not", np.logical_not)
@@ -415,8 +577,10 @@ def _fill_forward(x, value):
     return np.full_like(x, value)
 
 
-FILL = Op("fill", _fill_forward,
-          (lambda g, ans, x, v: mul(g, 0.0), lambda g, ans, x, v: g), backward_name="FillBackward0")
+_FILL_RULES = (lambda g, ans, x, v: _zeros_like(g), lambda g, ans, x, v: g)
+FILL = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward2")
+FILL_TENSOR = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward3")
+ZERO = Op("zero", _fill_forward, _FILL_RULES)
 
 
 def _copy_forward(x, src):
@@ -429,8 +593,8 @@ def _copy_forward(x, src):
         ) from None
 
 
-COPY = Op("copy", _copy_forward, (lambda g, ans, x, s: mul(g, 0.0), lambda g, ans, x, s: g),
-          backward_name="CopyBackwards")
+COPY = Op("copy", _copy_forward, (lambda g, ans, x, s: _zeros_like(g), lambda g, ans, x, s: g),
+          backward_name="torch::autograd::CopyBackwards")
 CAST = Op("to", lambda x, dtype: x.astype(dtype), (lambda g, ans, x, dtype: g,),
           backward_name="ToCopyBackward0")
 CAST_NONDIFF = Op("to", lambda x, dtype: x.astype(dtype))
@@ -438,7 +602,17 @@ CLONE = Op("clone", lambda x: x.copy(), (lambda g, ans, x: g,))
 
 
 def fill(input, value):
-    return apply(FILL, (input, value), {})
+    return apply(FILL_TENSOR if hasattr(value, "_data") else FILL, (input, value), {})
+
+
+def zero(input):
+    """Zeros shaped like input (the result of zero_)."""
+    return apply(ZERO, (input, 0), {})
+
+
+def _zeros_like(g):
+    """Zeros shaped like g, differentiably: PyTorch's zero gradients are +0 (g * 0 gives -0)."""
+    return where(True, 0.0, g)
 
 
 def copy(input, src):
@@ -452,3 +626,123 @@ def cast(input, np_dtype):
 
 def clone(input, *, memory_format=None):
     return apply(CLONE, (input,), {})
+
+
+# --- Python-operator extras: rsub (`2 - t`), floor_divide (`//`), remainder (`%`), masked_fill ---
+
+def _rsub_forward(x, y):
+    return _sub_forward(y, x)
+
+
+_RSUB_RULES = (lambda g, ans, x, y: neg(g), lambda g, ans, x, y: g)
+RSUB = Op("rsub", _rsub_forward, _RSUB_RULES)
+RSUB_SCALAR = Op("rsub", _rsub_forward, _RSUB_RULES, backward_name="RsubBackward1")
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (what `2 - t` computes)."""
+    if alpha != 1:
+        input = mul(input, alpha)
+    return apply(RSUB if hasattr(other, "_data") else RSUB_SCALAR, (input, other), {})
+
+
+def _result_kind(x, y):
+    for v in (x, y):
+        if isinstance(v, (_ndarray, np.generic)):
+            return v.dtype.kind
+    return "f" if isinstance(x, float) or isinstance(y, float) else "i"
+
+
+def _division_forward(name, np_fn, kernel):
+    """Forward of an integer-capable division: integer division by zero raises (as PyTorch;
+    floats give inf or nan), bool inputs are not implemented."""
+
+    def forward(x, y):
+        x, y = _promote(x, y)
+        kind = _result_kind(x, y)
+        if kind == "b":
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+        if kind in "iu" and np.any(np.equal(y, 0)):
+            raise RuntimeError("ZeroDivisionError")
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np_fn(x, y)
+        except ValueError:
+            check_broadcast(name, x, y)
+            raise
+
+    return forward
+
+
+def _no_derivative(name):
+    def rule(g, ans, *args):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+    return rule
+
+
+# `//` is PyTorch's floor_divide, which has no derivative: the result requires grad, and
+# backward through it raises (div(rounding_mode='floor') is the differentiable spelling).
+FLOOR_DIVIDE = Op("floor_divide", _division_forward("floor_divide", np.floor_divide,
+                                                    "div_floor_cpu"),
+                  (_no_derivative("floor_divide"),) * 2,
+                  backward_name="torch::autograd::NotImplemented")
+def _remainder_np(x, y):
+    """PyTorch's remainder: for floats fmod(x, y), moved by y when its sign differs from y's
+    (NumPy's remainder gives -0.0 where PyTorch gives 0.0, as in 2 % -2.0)."""
+    if _result_kind(x, y) != "f":
+        return np.remainder(x, y)
+    m = np.fmod(x, y)
+    return np.where((m != 0) & ((np.asarray(y) < 0) != (m < 0)), m + y, m).astype(m.dtype)
+
+
+REMAINDER = Op("remainder", _division_forward("remainder", _remainder_np, "remainder_cpu"),
+               (lambda g, ans, x, y: g,
+                lambda g, ans, x, y: mul(neg(g), div(x, y, rounding_mode="floor"))),
+               rule_reads=((), (0, 1)))
+
+
+def floor_divide(input, other):
+    """input // other, rounded toward minus infinity (integers stay integers)."""
+    return apply(FLOOR_DIVIDE, (input, other), {})
+
+
+def remainder(input, other):
+    """input % other with the sign of `other` (Python's %). Unlike PyTorch, `scalar % tensor`
+    is differentiable here (PyTorch records it but raises in backward)."""
+    return apply(REMAINDER, (input, other), {})
+
+
+def _masked_fill_forward(x, mask, value):
+    mask = np.asarray(mask)
+    if mask.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_TORCH_DTYPE_NAMES.get(mask.dtype.name, mask.dtype.name)}"
+        )
+    if np.ndim(value) != 0:
+        raise RuntimeError(
+            f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{np.ndim(value)} dimension(s)."
+        )
+    try:
+        return np.where(mask, value, x).astype(x.dtype, copy=False)
+    except ValueError:
+        check_broadcast("masked_fill", x, mask)
+        raise
+
+
+_TORCH_DTYPE_NAMES = {"int64": "long int", "float32": "float", "float64": "double",
+                      "int32": "int", "uint8": "unsigned char"}
+_MASKED_FILL_RULES = (lambda g, ans, x, mask, v: where(mask, 0.0, g), None,
+                      lambda g, ans, x, mask, v: where(mask, g, 0.0))
+MASKED_FILL = Op("masked_fill", _masked_fill_forward, _MASKED_FILL_RULES,
+                 rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward0")
+MASKED_FILL_TENSOR = Op("masked_fill", _masked_fill_forward, _MASKED_FILL_RULES,
+                        rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward1")
+
+
+def masked_fill(input, mask, value):
+    """A copy of input with `value` where `mask` (a bool tensor broadcast to input) is True."""
+    op = MASKED_FILL_TENSOR if hasattr(value, "_data") else MASKED_FILL
+    return apply(op, (input, mask, value), {})

@@ -5,8 +5,11 @@ All of these are linear: each VJP reapplies the inverse movement to the gradient
 a linear op is the op itself applied to the tangent (`linear=True` below is that note).
 """
 
+import functools
+
 import numpy as np
 
+from .._dtype import promote_types
 from ._core import Op, apply, normalize_dim
 
 
@@ -59,12 +62,26 @@ def _reshape_vjp(g, ans, x, shape):
 RESHAPE = Op("reshape", _reshape_forward, (_reshape_vjp,), view=True,
              backward_name="ViewBackward0")
 VIEW = Op("view", _view_forward, (_reshape_vjp,), view=True)
+# reshape of a non-contiguous tensor: a view when the strides allow one (PyTorch's
+# ReshapeAliasBackward0), else a copy (a new tensor, not a view: UnsafeViewBackward0)
+RESHAPE_ALIAS = Op("reshape", _reshape_forward, (_reshape_vjp,), view=True,
+                   backward_name="ReshapeAliasBackward0")
+RESHAPE_COPY = Op("reshape", _reshape_forward, (_reshape_vjp,),
+                  backward_name="UnsafeViewBackward0")
 
 
 def reshape(input, *shape):
     src = tuple(input.shape)
     shape = _infer_shape("reshape", _shape_arg(shape), int(np.prod(src)), src)
-    return apply(RESHAPE, (input,), {"shape": shape})
+    data = getattr(input, "_data", input)
+    op = RESHAPE
+    if not data.flags.c_contiguous:
+        try:
+            np.reshape(data, shape, copy=False)
+            op = RESHAPE_ALIAS
+        except ValueError:
+            op = RESHAPE_COPY
+    return apply(op, (input,), {"shape": shape})
 
 
 def view(input, *shape):
@@ -81,6 +98,8 @@ def flatten(input, start_dim=0, end_dim=-1):
         normalize_dim("flatten", end_dim, len(shape))[0]
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:  # nothing to merge: PyTorch returns the input itself
+        return input
     return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
 
@@ -125,12 +144,14 @@ def permute(input, *dims):
     return apply(PERMUTE, (input,), {"dims": norm})
 
 
+T = Op("t", lambda x: x.T, (lambda g, ans, x: t(g),), view=True)
+
+
 def t(input):
+    """The transpose of a matrix; 0-d and 1-d tensors come back as they are (as views)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    if input.ndim < 2:
-        return permute(input, tuple(range(input.ndim)))
-    return transpose(input, 0, 1)
+    return apply(T, (input,), {})
 
 
 def movedim(input, source, destination):
@@ -151,6 +172,10 @@ UNSQUEEZE = Op("unsqueeze", lambda x, dim: np.expand_dims(x, dim),
                (lambda g, ans, x, dim: reshape(g, x.shape),), view=True)
 SQUEEZE = Op("squeeze", lambda x, dims: np.squeeze(x, dims),
              (lambda g, ans, x, dims: reshape(g, x.shape),), view=True)
+SQUEEZE_DIM = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, view=True,
+                 backward_name="SqueezeBackward1")
+SQUEEZE_DIMS = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, view=True,
+                  backward_name="SqueezeBackward2")
 
 
 def unsqueeze(input, dim):
@@ -167,7 +192,9 @@ def squeeze(input, dim=None):
     shape = input.shape
     dims = normalize_dim("squeeze", dim, len(shape))
     dims = tuple(d for d in dims if shape[d] == 1)
-    return apply(SQUEEZE, (input,), {"dims": dims})
+    op = SQUEEZE if dim is None else SQUEEZE_DIMS if isinstance(dim, (tuple, list)) else \
+        SQUEEZE_DIM
+    return apply(op, (input,), {"dims": dims})
 
 
 def _expand_forward(x, shape):
@@ -246,25 +273,81 @@ def _index_key(idx):
         if hasattr(i, "_data"):
             i = i._data
         if isinstance(i, list):
-            i = np.asarray(i)
+            i = np.asarray(i) if i else np.zeros(0, dtype=np.int64)  # [] selects nothing
         if isinstance(i, np.ndarray):
             if i.ndim == 0 and i.dtype.kind in "iu":
                 i = int(i)
             else:
                 basic = False
-        elif not (i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))):
-            if isinstance(i, (float, str)):
-                raise IndexError(
-                    "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                    f"Variables are valid indices (got {type(i).__name__})"
-                )
+                if i.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask
+                    i = i.astype(bool)
+        elif isinstance(i, slice) and i.step is not None and i.step <= 0:
+            raise ValueError("step must be greater than zero")
+        elif isinstance(i, str):
+            raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
+        elif isinstance(i, float):
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                f"Variables are valid indices (got {type(i).__name__})"
+            )
         out.append(i)
+    if not basic and any(i is None or isinstance(i, (int, np.integer)) for i in out):
+        return _Split(out), basic
     return tuple(out), basic
+
+
+class _Split:
+    """An advanced index with ints (or None) in it, applied in PyTorch's two steps: the ints and
+    Nones first (a view), then the arrays. NumPy would treat the ints as advanced indices, and
+    `x[0, :, [1, 2]]` would put the indexed dimension first (PyTorch keeps it in place)."""
+
+    __slots__ = ("first", "then")
+
+    def __init__(self, items):
+        first, then = [], []
+        for i in items:
+            if i is None:
+                first.append(None)
+                then.append(slice(None))
+            elif isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+                first.append(i)
+            elif isinstance(i, np.ndarray):
+                first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+                then.append(i)
+            else:  # a slice, Ellipsis or a bool scalar
+                first.append(i)
+                then.append(slice(None) if isinstance(i, slice) else i)
+        self.first, self.then = tuple(first), tuple(then)
+
+    def __repr__(self):
+        return f"{self.first} then {self.then}"
+
+
+def take(x, key):
+    """x[key] for an array x and a key from _index_key."""
+    if key.__class__ is _Split:
+        return x[key.first][key.then]
+    return x[key]
+
+
+def put(x, key, value):
+    """x[key] = value (in place) for an array x and a key from _index_key."""
+    if key.__class__ is _Split:
+        x[key.first][key.then] = value
+    else:
+        x[key] = value
+
+
+def _add_at(out, key, g):
+    if key.__class__ is _Split:
+        np.add.at(out[key.first], key.then, g)
+    else:
+        np.add.at(out, key, g)
 
 
 def _getitem_forward(x, key):
     try:
-        return x[key]
+        return take(x, key)
     except IndexError as e:
         raise IndexError(f"index {key} is out of bounds for a tensor of shape {list(x.shape)} "
                          f"({e})") from None
@@ -272,12 +355,17 @@ def _getitem_forward(x, key):
 
 def _index_backward_forward(g, shape, key):
     out = np.zeros(shape, dtype=g.dtype)
-    np.add.at(out, key, g)
+    _add_at(out, key, g)
     return out
 
 
-GETITEM = Op("getitem", _getitem_forward, (lambda g, ans, x, key: index_backward(g, x.shape, key),),
-             view=True, backward_name="SliceBackward0")
+# basic indexing is one view op; PyTorch names its node after the last step it takes
+_GETITEM_RULES = (lambda g, ans, x, key: index_backward(g, x.shape, key),)
+GETITEM = Op("getitem", _getitem_forward, _GETITEM_RULES, view=True,
+             backward_name="SliceBackward0")
+SELECT = Op("select", _getitem_forward, _GETITEM_RULES, view=True)
+UNSQUEEZE_INDEX = Op("unsqueeze", _getitem_forward, _GETITEM_RULES, view=True)
+ALIAS = Op("alias", _getitem_forward, _GETITEM_RULES, view=True)
 GATHER_INDEX = Op("index", _getitem_forward,
                   (lambda g, ans, x, key: index_backward(g, x.shape, key),),
                   backward_name="IndexBackward0")
@@ -287,12 +375,47 @@ INDEX_BACKWARD = Op("index_backward", _index_backward_forward,
 
 
 def getitem(input, idx):
+    if idx.__class__ is _Split:
+        return apply(GATHER_INDEX, (input,), {"key": idx})
     key, basic = _index_key(idx)
     if basic:
+        op = _basic_index_op(key, isinstance(idx, tuple), input.shape)
         if Ellipsis not in key:
             key = key + (Ellipsis,)  # so that x[0] is a 0-d view, not a NumPy scalar copy
-        return apply(GETITEM, (input,), {"key": key})
+        return apply(op, (input,), {"key": key})
     return apply(GATHER_INDEX, (input,), {"key": key})
+
+
+def _basic_index_op(key, is_tuple, shape):
+    """The op (for its node's name) of basic indexing: PyTorch applies select for an int,
+    unsqueeze for None and slice for a slice (skipping full slices inside a tuple), in order;
+    the last one names the node, and AliasBackward0 when none applies."""
+    if not is_tuple:
+        item = key[0]
+        if item is None:
+            return UNSQUEEZE_INDEX
+        if isinstance(item, bool):
+            return GATHER_INDEX
+        if isinstance(item, (int, np.integer)):
+            return SELECT
+        return ALIAS if item is Ellipsis else GETITEM  # a lone slice, even `:`, is a slice
+    op = ALIAS
+    consumed = sum(1 for i in key if i is not None and i is not Ellipsis)
+    dim = 0
+    for i in key:
+        if i is None:
+            op = UNSQUEEZE_INDEX
+        elif i is Ellipsis:
+            dim += len(shape) - consumed
+        elif isinstance(i, slice):
+            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
+                op = GETITEM
+            dim += 1
+        elif isinstance(i, bool):
+            op = GATHER_INDEX
+        else:
+            op = SELECT
+    return op
 
 
 def index_backward(g, shape, key):
@@ -302,23 +425,82 @@ def index_backward(g, shape, key):
 
 def _index_put_forward(x, v, key):
     out = x.copy()
-    out[key] = v
+    target = take(out, key)
+    vshape = _drop_leading_ones(np.shape(v), target.ndim)
+    # the value must broadcast to the indexed shape (after dropping leading 1s, as PyTorch does)
+    if len(vshape) > target.ndim or np.broadcast_shapes(vshape, target.shape) != target.shape:
+        raise RuntimeError(
+            f"index_put: shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+            f"broadcast to indexing result of shape {list(target.shape)}"
+        )
+    put(out, key, v)
     return out
 
 
+def _drop_leading_ones(shape, ndim):
+    while len(shape) > ndim and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
+def _index_put_vjp_value(g, ans, x, v, key):
+    picked = getitem(g, key)
+    shape = _drop_leading_ones(v.shape, picked.ndim)
+    grad = sum_to(picked, shape)
+    return grad if shape == v.shape else reshape(grad, v.shape)
+
+
+def _index_put_check(x, v, key):
+    try:
+        return _index_put_forward(x, v, key)
+    except ValueError:  # np.broadcast_shapes
+        raise RuntimeError(
+            f"index_put: shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
+            f"broadcast to indexing result of shape {list(take(x, key).shape)}"
+        ) from None
+
+
 INDEX_PUT = Op(
-    "index_put", _index_put_forward,
-    (lambda g, ans, x, v, key: index_put(g, 0.0, key),
-     lambda g, ans, x, v, key: sum_to(getitem(g, key), v.shape)),
+    "index_put", _index_put_check,
+    (lambda g, ans, x, v, key: index_put(g, 0.0, key), _index_put_vjp_value),
     backward_name="IndexPutBackward0",
 )
+# PyTorch records a write through basic indexing (t[0] = v, t[1:] = v) as CopySlices
+COPY_SLICES = Op("index_put", _index_put_check, INDEX_PUT.vjps,
+                 backward_name="torch::autograd::CopySlices")
+# writing into an integer or bool tensor: the result cannot carry a gradient
+INDEX_PUT_NONDIFF = Op("index_put", _index_put_check)
 
 
 def index_put(input, value, key):
     """A copy of `input` with `value` written at `key`; used by `tensor[key] = value`."""
-    if not isinstance(key, tuple) or not _is_normalized(key):
+    if key.__class__ is not _Split and (not isinstance(key, tuple) or not _is_normalized(key)):
         key, _ = _index_key(key)
-    return apply(INDEX_PUT, (input, value), {"key": key})
+    if getattr(input, "_data", input).dtype.kind != "f":
+        op = INDEX_PUT_NONDIFF
+    elif key.__class__ is not _Split and any(isinstance(i, np.ndarray) for i in key) and \
+            not _slices_first(key, getattr(input, "shape", ())):
+        op = INDEX_PUT
+    else:
+        op = COPY_SLICES
+    return apply(op, (input, value), {"key": key})
+
+
+def _slices_first(key, shape):
+    """Whether an advanced index also slices (PyTorch then writes into a view: CopySlices)."""
+    used = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
+               for i in key if i is not None and i is not Ellipsis)
+    dim = 0
+    for i in key:
+        if i is Ellipsis:
+            dim += len(shape) - used
+        elif isinstance(i, slice):
+            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
+                return True
+            dim += 1
+        else:
+            dim += i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
+    return False
 
 
 def _is_normalized(key):
@@ -327,9 +509,16 @@ def _is_normalized(key):
 
 # --- joining -----------------------------------------------------------------------------------
 
+def _is_legacy_empty(x):
+    """A 1-d tensor of size 0: PyTorch's cat skips it whatever the other shapes are."""
+    return x.ndim == 1 and x.shape[0] == 0
+
+
 def _cat_forward(*xs, dim):
+    dtype = functools.reduce(promote_types, [x.dtype for x in xs])
+    kept = [x for x in xs if not _is_legacy_empty(x)] or xs[:1]
     try:
-        return np.concatenate(xs, axis=dim)
+        return np.concatenate(kept, axis=dim, dtype=dtype)
     except ValueError:
         shapes = ", ".join(str(list(np.shape(x))) for x in xs)
         raise RuntimeError(
@@ -339,7 +528,9 @@ def _cat_forward(*xs, dim):
 
 def _cat_rule(i):
     def rule(g, ans, *xs, dim):
-        start = sum(x.shape[dim] for x in xs[:i])
+        if _is_legacy_empty(xs[i]) and g.ndim != 1:
+            return getitem(reshape(g, (-1,)), slice(0, 0))  # a skipped input: an empty gradient
+        start = sum(x.shape[dim] for x in xs[:i] if not _is_legacy_empty(x))
         idx = (slice(None),) * dim + (slice(start, start + xs[i].shape[dim]),)
         return getitem(g, idx)
 
@@ -360,9 +551,12 @@ def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
+    for i, t_ in enumerate(tensors):
+        if t_.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
     nd = max(t.ndim for t in tensors)
-    tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     d = normalize_dim("cat", dim, nd)[0] if nd else 0
     return apply(_cat_op(len(tensors)), tuple(tensors), {"dim": d})
 
@@ -386,7 +580,29 @@ def stack(tensors, dim=0):
     if not -nd <= dim < nd:
         raise IndexError(f"stack: Dimension out of range (expected to be in range of [{-nd}, "
                          f"{nd - 1}], but got {dim})")
-    return cat([unsqueeze(t_, dim % nd) for t_ in tensors], dim % nd)
+    return apply(_stack_op(len(tensors)), tuple(tensors), {"dim": dim % nd})
+
+
+def _stack_forward(*xs, dim):
+    dtype = functools.reduce(promote_types, [x.dtype for x in xs])
+    return np.stack(xs, axis=dim, dtype=dtype)
+
+
+def _stack_rule(i):
+    def rule(g, ans, *xs, dim):
+        return getitem(g, (slice(None),) * dim + (i,))
+
+    return rule
+
+
+_STACK_OPS = {}
+
+
+def _stack_op(n):
+    op = _STACK_OPS.get(n)
+    if op is None:
+        op = _STACK_OPS[n] = Op("stack", _stack_forward, tuple(_stack_rule(i) for i in range(n)))
+    return op
 
 
 def _nonzero(x):
