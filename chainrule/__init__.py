@@ -184,6 +184,9 @@ from .ops.shape import (
     view,
 )
 
+# --- further op modules: one star-import line each (each module defines __all__) ---
+# (end of op modules)
+
 __version__ = "0.1.0"
 
 

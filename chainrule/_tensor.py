@@ -91,6 +91,7 @@ class Tensor:
         "_view_of",
         "grad_fn",
     )
+    _fw = None  # forward AD: {level id: tangent} (autograd/forward_ad.py), in __dict__ when set
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
     is_cuda = False

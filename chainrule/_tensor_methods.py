@@ -14,6 +14,7 @@ from . import _device, _dtype
 from ._tensor import Tensor
 from .autograd import grad_mode
 from .autograd.graph import move_retained_grad
+from .autograd.forward_ad import state as _fw
 from .autograd.views import inplace_on_view
 from .ops import elementwise as ew
 from .ops import linalg, reduction, shape
@@ -339,9 +340,13 @@ def _write(self, name, result):
     self._vc[0] += 1
 
 
+def _has_tangent(self, args):
+    return _fw.depth and (self._fw or any(isinstance(a, Tensor) and a._fw for a in args))
+
+
 def inplace(self, name, fn, *args):
     """self <- fn(self, *args), in place; see the module docstring."""
-    if not _records(self, args):
+    if not _records(self, args) and not _has_tangent(self, args):
         raw = [a._data if isinstance(a, Tensor) else a for a in args]
         _write(self, name, np.asarray(fn(self._data, *raw)))
         return self
@@ -350,8 +355,10 @@ def inplace(self, name, fn, *args):
         return inplace_on_view(self, name, fn, args, _write)
     old = Tensor._make(self._data.copy(), self._rg, self.grad_fn)
     old._output_nr = self._output_nr
+    old._fw = self._fw
     res = fn(old, *args)
     _write(self, name, res._data)
+    self._fw = res._fw  # forward AD: the new value's tangent
     node = res.grad_fn
     if node is not None and getattr(node, "ans_vc", None) is res._vc:
         node.ans = self._data
@@ -432,3 +439,13 @@ Tensor.__setitem__ = _setitem
 
 Tensor.masked_fill = ew.masked_fill
 Tensor.masked_fill_ = _inplace_method("masked_fill_", ew.masked_fill)
+
+
+def install_methods(methods=None, inplace=None):
+    """Attach op functions from another module as Tensor methods (`methods`: name -> fn, called
+    as fn(self, *args, **kwargs)) and as in-place methods (`inplace`: name ending in `_` -> the
+    out-of-place fn; version counters, views and graph rebasing are handled by `inplace`)."""
+    for name, fn in (methods or {}).items():
+        setattr(Tensor, name, fn)
+    for name, fn in (inplace or {}).items():
+        setattr(Tensor, name, _inplace_method(name, fn))

@@ -829,5 +829,19 @@ NOT_DIFFERENTIABLE = {
     "logical_xor", "lt", "ne", "nonzero", "not_equal",
 }
 
+
+def _load_area_tables():
+    """Each tests/op_table_<area>.py adds its `OPS` list and `NOT_DIFFERENTIABLE` set here, so
+    that areas of the library can grow their entries in separate files."""
+    import importlib
+    import pathlib
+
+    for path in sorted(pathlib.Path(__file__).parent.glob("op_table_*.py")):
+        mod = importlib.import_module(path.stem)
+        OPS.extend(mod.OPS)
+        NOT_DIFFERENTIABLE.update(getattr(mod, "NOT_DIFFERENTIABLE", ()))
+
+
+_load_area_tables()
 OPS_BY_NAME = {op.name: op for op in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op names in the table"

@@ -34,6 +34,7 @@ class Op:
 
     __slots__ = (
         "backward_name",
+        "batch",
         "forward",
         "jvp",
         "name",
@@ -45,12 +46,15 @@ class Op:
     )
 
     def __init__(self, name, forward, vjps=None, *, saves=(), saves_ans=False, view=False,
-                 jvp=None, backward_name=None, rule_reads=None):
+                 jvp=None, batch=None, backward_name=None, rule_reads=None):
         self.name = name
         self.backward_name = backward_name or (name[0].upper() + name[1:] + "Backward0")
         self.forward = forward
         self.vjps = vjps  # None: not differentiable (results never require grad)
-        self.jvp = jvp  # forward-mode rule, added by the forward-mode issue
+        # jvp(tangents, ans, *inputs, **params) -> the output's tangent (see forward_tangents)
+        self.jvp = (_linear_jvp(self) if jvp is linear_jvp else
+                    _elementwise_jvp(self) if jvp is elementwise_jvp else jvp)
+        self.batch = batch  # vmap's batching rule (ops/_batching.py); None: a loop
         self.saves = frozenset(saves)
         self.saves_ans = saves_ans
         self.view = view
@@ -68,6 +72,8 @@ class Op:
 
 def apply(op, args, params):
     """Run `op` on `args`. Bare arrays in, bare array out; any Tensor in, a Tensor out."""
+    if _fw.depth:
+        return _apply_forward_ad(op, args, params)
     datas = []
     has_tensor = needs_grad = False
     for a in args:
@@ -138,6 +144,111 @@ def _record(op, args, params, ans):
 
 from ..autograd.anomaly_mode import forward_trace
 from ..autograd.anomaly_mode import state as _anomaly
+from ..autograd.forward_ad import state as _fw
+from ..autograd.forward_ad import visible_tangents
+
+# --- forward mode -------------------------------------------------------------------------------
+
+linear_jvp = "linear"  # Op(..., jvp=linear_jvp): the op is linear in its differentiable inputs
+
+
+def _linear_jvp(op):
+    """The JVP of an op linear in its differentiable inputs (jointly): the op on the tangents."""
+
+    def rule(tangents, ans, *inputs, **params):
+        args = list(inputs)
+        for i, rule_i in enumerate(op.vjps):
+            if rule_i is not None:
+                t = tangents[i]
+                args[i] = t if t is not None else _zero_tangent(inputs[i])
+        return apply(op, args, params)
+
+    return rule
+
+
+elementwise_jvp = "elementwise"  # Op(..., jvp=elementwise_jvp): see _elementwise_jvp
+
+
+def _elementwise_jvp(op):
+    """The JVP of an elementwise op from its VJP rules: its Jacobian is diagonal (after
+    broadcasting), so the VJP rule of input i applied to input i's tangent is that input's term.
+    The tangent passed as `g` has the input's shape, not the output's: the rules broadcast."""
+
+    def rule(tangents, ans, *inputs, **params):
+        total = None
+        for t, vjp in zip(tangents, op.vjps):
+            if t is not None and vjp is not None:
+                term = vjp(t, ans, *inputs, **params)
+                total = term if total is None else total + term
+        return total
+
+    return rule
+
+
+def _zero_tangent(x):
+    if isinstance(x, Tensor):
+        return Tensor._make(np.zeros_like(x._data))
+    if isinstance(x, (_ndarray, np.generic)):
+        return np.zeros_like(x)
+    return 0 * x  # a Python number
+
+
+def _apply_forward_ad(op, args, params):
+    """apply() while a forward-AD level is open: the primal as usual, then one tangent per
+    visible level, lowest level first (so the rule of level L sees the tangents of levels < L on
+    the inputs and on `ans`, and nothing of levels >= L)."""
+    per_input = [visible_tangents(a) if isinstance(a, Tensor) else None for a in args]
+    levels = sorted({lv for d in per_input if d for lv in d})
+    saved_depth = _fw.depth
+    _fw.depth = 0  # the primal computation itself carries no tangents
+    try:
+        out = apply(op, args, params)
+    finally:
+        _fw.depth = saved_depth
+    if not levels or op.vjps is None or not isinstance(out, Tensor) or \
+            out._data.dtype.kind not in "fc":
+        return out
+    if op.jvp is None:
+        raise NotImplementedError(
+            f"{op.name}: this op has no forward-mode (JVP) rule yet, so it cannot run on dual "
+            "tensors (forward AD / jvp / jacfwd)"
+        )
+    fw = {}
+    saved_cap = _fw.cap
+    try:
+        for lv in levels:
+            _fw.cap = lv
+            tangents = tuple(d.get(lv) if d else None for d in per_input)
+            t = op.jvp(tangents, out, *args, **params)
+            if t is not None:
+                fw[_fw.ids[lv]] = _fit_tangent(op, t, out)
+            out._fw = fw  # the next level's rule sees this level's tangent on `ans`
+    finally:
+        _fw.cap = saved_cap
+    out._fw = fw or None
+    return out
+
+
+def _fit_tangent(op, t, out):
+    """The rule's tangent as a Tensor of the output's shape and dtype."""
+    from .shape import expand
+
+    from .elementwise import cast
+
+    if not isinstance(t, Tensor):
+        t = Tensor._make(np.asarray(t))
+    if t._data.shape != out._data.shape:
+        try:
+            t = expand(t, out._data.shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"{op.name}: its JVP rule returned a tangent of shape {list(t._data.shape)} for "
+                f"an output of shape {list(out._data.shape)}"
+            ) from None
+    if t._data.dtype != out._data.dtype:
+        t = cast(t, out._data.dtype)
+    return t
+
 
 # --- helpers the forwards share --------------------------------------------------------------
 

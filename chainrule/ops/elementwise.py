@@ -8,7 +8,7 @@ undone by the engine, so binary rules return gradients shaped like the output.
 import numpy as np
 
 from .._dtype import default_float_np, result_type
-from ._core import Op, apply, check_broadcast
+from ._core import Op, apply, check_broadcast, elementwise_jvp, linear_jvp
 
 _ndarray = np.ndarray
 _BOOL = np.dtype(bool)
@@ -100,11 +100,27 @@ def _sub_forward(x, y):
         raise
 
 
-ADD = Op("add", _binary_forward("add", np.add), (lambda g, ans, x, y: g, lambda g, ans, x, y: g))
-SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)))
+def _sum_tangents(a, b):
+    """a + b where either may be None (a zero tangent)."""
+    if a is None:
+        return b
+    return a if b is None else add(a, b)
+
+
+ADD = Op("add", _binary_forward("add", np.add), (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
+         jvp=linear_jvp)
+SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)),
+         jvp=linear_jvp)
+
+
+def _mul_jvp(tangents, ans, x, y):
+    tx, ty = tangents
+    return _sum_tangents(None if tx is None else mul(tx, y), None if ty is None else mul(x, ty))
+
+
 MUL = Op("mul", _binary_forward("mul", np.multiply),
          (lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(g, x)),
-         rule_reads=((1,), (0,)))
+         rule_reads=((1,), (0,)), jvp=_mul_jvp)
 
 
 def _div_forward(x, y):
@@ -124,9 +140,15 @@ def _div_forward(x, y):
         raise
 
 
+def _div_jvp(tangents, ans, x, y):
+    tx, ty = tangents  # d(x/y) = (tx - ans * ty) / y
+    num = _sum_tangents(tx, None if ty is None else neg(mul(ans, ty)))
+    return div(num, y)
+
+
 DIV = Op("div", _div_forward,
          (lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(div(mul(g, x), mul(y, y)))),
-         rule_reads=((1,), (0, 1)))
+         rule_reads=((1,), (0, 1)), jvp=_div_jvp)
 
 
 def _pow_forward(x, y):
@@ -174,7 +196,8 @@ def _pow_vjp_exponent(g, ans, x, y):
     return where(zero, 0.0, mul(g, mul(ans, log(where(zero, 1.0, x)))))
 
 
-POW = Op("pow", _pow_forward, (_pow_vjp_base, _pow_vjp_exponent), saves=(0, 1), saves_ans=(1,))
+POW = Op("pow", _pow_forward, (_pow_vjp_base, _pow_vjp_exponent), saves=(0, 1), saves_ans=(1,),
+         jvp=elementwise_jvp)
 # PyTorch's node names tell its overloads apart: tensor ** scalar is PowBackward0,
 # tensor ** tensor PowBackward1, scalar ** tensor PowBackward2
 POW_TENSOR = Op("pow", _pow_forward, POW.vjps, saves=(0, 1), saves_ans=(1,),
@@ -291,9 +314,11 @@ def unary(name, np_fn, deriv, needs="x", floating=True):
     def vjp(g, ans, x):
         return mul(g, deriv(x, ans))
 
+    def jvp(tangents, ans, x):
+        return mul(tangents[0], deriv(x, ans))
+
     op = Op(name, forward, (vjp,), saves=(0,) if "x" in needs else (),
-            saves_ans="ans" in needs)
-    op.jvp = deriv  # the forward-mode issue turns this local derivative into tangent * d
+            saves_ans="ans" in needs, jvp=jvp)
 
     def fn(input):
         return apply(op, (input,), {})

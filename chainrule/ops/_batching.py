@@ -1,0 +1,82 @@
+"""Batching rules: how an op runs on inputs that carry a vmap batch dimension.
+
+A rule is `rule(op, args, bdims, params) -> (out, out_bdim)`. `args` are the op's inputs with the
+batch dimension physically present: input i has it at position `bdims[i]` (None when input i is
+not batched). The rule computes the batched result with chainrule ops (usually `apply(op, ...)`
+with moved inputs and adjusted params) and returns it with the position of the batch dimension
+in it. Declared on the op: `Op(..., batch=elementwise)` or `batch=dims("dim")`; an op without a
+rule runs once per batch element in a loop (chainrule/func/vmap.py warns once per op).
+"""
+
+import numpy as np
+
+
+def _ndim(x):
+    return np.ndim(x._data) if hasattr(x, "_data") else np.ndim(x)
+
+
+def move_to_front(x, bdim):
+    """x with its batch dimension moved to position 0."""
+    if bdim is None or bdim == 0:
+        return x
+    from .shape import movedim
+
+    return movedim(x, bdim, 0)
+
+
+def batch_size(args, bdims):
+    for a, b in zip(args, bdims):
+        if b is not None:
+            return (a._data.shape if hasattr(a, "_data") else np.shape(a))[b]
+    raise AssertionError("no batched input")
+
+
+def elementwise(op, args, bdims, params):
+    """Broadcasting ops: the batch dimension goes first, and batched inputs get singleton dims
+    after it so that their logical dims line up from the right with everyone else's."""
+    from ._core import apply
+    from .shape import reshape
+
+    logical = [_ndim(a) - (b is not None) for a, b in zip(args, bdims)]
+    nd = max(logical)
+    moved = []
+    for a, b, n in zip(args, bdims, logical):
+        if b is None:
+            moved.append(a)
+            continue
+        a = move_to_front(a, b)
+        if n < nd:
+            shape = a._data.shape if hasattr(a, "_data") else np.shape(a)
+            a = reshape(a, (shape[0],) + (1,) * (nd - n) + tuple(shape[1:]))
+        moved.append(a)
+    return apply(op, moved, params), 0
+
+
+def dims(*names):
+    """A rule for ops with one batched tensor input (the first) whose batch-sensitive params are
+    dimension indices (`names`; an int, a tuple of ints, or None meaning every dimension)."""
+
+    def rule(op, args, bdims, params):
+        from ._core import apply
+
+        if any(b is not None for b in bdims[1:]) or bdims[0] is None:
+            return None  # not this rule's case: the caller falls back to the loop
+        x = move_to_front(args[0], bdims[0])
+        nd = _ndim(x) - 1
+        if nd == 0:
+            return None
+        new = dict(params)
+        for name in names:
+            if name in new:
+                new[name] = _shift(new[name], nd)
+        return apply(op, (x, *args[1:]), new), 0
+
+    return rule
+
+
+def _shift(d, nd):
+    if d is None:
+        return tuple(range(1, nd + 1))
+    if isinstance(d, (tuple, list)):
+        return tuple(int(i) % nd + 1 for i in d)
+    return int(d) % nd + 1
