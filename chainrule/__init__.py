@@ -230,6 +230,9 @@ def detach(input):
     return input.detach()
 
 
-from . import nn, optim  # noqa: E402
+from . import func, nn, optim  # noqa: E402
+from .func import vmap  # noqa: E402
+from . import utils, viz  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -5,10 +5,11 @@ from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .backward_api import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import forward_ad
+from .gradcheck import GradcheckError, check_jvp, gradcheck, gradgradcheck
 
 __all__ = [
-    "Function", "FunctionCtx", "GradcheckError", "backward", "detect_anomaly", "enable_grad",
+    "Function", "FunctionCtx", "GradcheckError", "backward", "check_jvp", "forward_ad", "detect_anomaly", "enable_grad",
     "grad", "gradcheck", "gradgradcheck", "graph", "inference_mode", "is_anomaly_enabled",
     "is_grad_enabled", "no_grad", "once_differentiable", "set_detect_anomaly",
     "set_grad_enabled",

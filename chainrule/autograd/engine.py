@@ -10,7 +10,7 @@ wraps an intermediate; with `create_graph=True` they are Tensors and the same ru
 
 import numpy as np
 
-from . import anomaly_mode, grad_mode
+from . import anomaly_mode, forward_ad, grad_mode
 from .graph import AccumulateGrad
 
 
@@ -240,6 +240,10 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
     check_nan = anomaly_mode.state.enabled  # as PyTorch: decided by the mode during backward
     prev_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
+    # From here `create_graph` means "gradients travel as Tensors". They must also while a
+    # forward-AD level is open, so that tangents flow through the rules (forward-over-reverse);
+    # whether anything records was fixed on the line above.
+    create_graph = create_graph or forward_ad.state.depth > 0
     try:
         with np.errstate(all="ignore"):  # NaN/inf in gradients never warn (as in PyTorch)
             while ready:

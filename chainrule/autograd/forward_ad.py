@@ -20,7 +20,6 @@ Tensors, computed with chainrule ops: when they require grad, reverse mode sees 
 import itertools
 from collections import namedtuple
 
-from .._tensor import Tensor
 
 
 class _State:
@@ -118,6 +117,8 @@ def _alias(t):
 
 def make_dual(tensor, tangent, *, level=None):
     """A view of `tensor` that carries `tangent` at `level` (the innermost by default)."""
+    from .._tensor import Tensor
+
     lid = _level_id(level, "make_dual")
     if not isinstance(tensor, Tensor) or not isinstance(tangent, Tensor):
         raise TypeError("make_dual: expected tensor and tangent to be Tensors, got "
@@ -144,6 +145,8 @@ def make_dual(tensor, tangent, *, level=None):
 
 def unpack_dual(tensor, *, level=None):
     """(primal, tangent) of `tensor` at `level`; the tangent is None where it has none."""
+    from .._tensor import Tensor
+
     lid = _level_id(level, "unpack_dual")
     fw = tensor._fw if isinstance(tensor, Tensor) else None
     if not fw or lid not in fw:

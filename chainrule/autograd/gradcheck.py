@@ -76,6 +76,98 @@ def _analytical_jacobians(func, inputs, diff_idx):
     return jac
 
 
+def _forward_jacobians(func, inputs, diff_idx):
+    """J[o][i] column by column: one forward-mode pass per input element (a unit tangent)."""
+    from .._tensor import Tensor
+    from . import forward_ad
+
+    with grad_mode.no_grad():
+        outs = _outputs(func, inputs)
+    jac = [[np.zeros((o._data.size, inputs[i]._data.size)) for i in diff_idx] for o in outs]
+    for col, i in enumerate(diff_idx):
+        data = inputs[i]._data
+        for j in range(data.size):
+            unit = np.zeros(data.size, dtype=data.dtype)
+            unit[j] = 1
+            with forward_ad.dual_level():
+                args = list(inputs)
+                args[i] = forward_ad.make_dual(inputs[i], Tensor._make(unit.reshape(data.shape)))
+                res = _outputs(func, args)
+                if len(res) != len(outs):
+                    raise GradcheckError("func returned a different number of floating outputs "
+                                         "on dual inputs")
+                for k, o in enumerate(res):
+                    t = forward_ad.unpack_dual(o).tangent
+                    if t is not None:
+                        jac[k][col][:, j] = t._data.ravel()
+    return jac
+
+
+def check_jvp(func, inputs, tangents=None, *, eps=1e-6, atol=1e-7, rtol=1e-5, seed=0,
+              raise_exception=True):
+    """Check forward mode on `func` at `inputs` (float64): the JVP along `tangents` (random by
+    default) against central differences, and against reverse mode through the identity
+    <u, J v> = <J^T u, v> for a random u. Returns True or raises GradcheckError.
+
+        >>> import chainrule as torch
+        >>> x = torch.randn(4, dtype=torch.float64)
+        >>> torch.autograd.check_jvp(lambda t: t.sin() * t, (x,))
+        True
+    """
+    from .._tensor import Tensor
+    from . import forward_ad
+
+    inputs = _as_tuple(inputs)
+    idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.dtype.is_floating_point]
+    rng = np.random.default_rng(seed)
+    if tangents is None:
+        tangents = [Tensor._make(rng.standard_normal(inputs[i]._data.shape)) for i in idx]
+    tangents = _as_tuple(tangents)
+    if len(tangents) != len(idx):
+        raise ValueError(f"check_jvp: {len(tangents)} tangents for {len(idx)} floating inputs")
+    with grad_mode.no_grad():
+        plus, minus = list(inputs), list(inputs)
+        for i, t in zip(idx, tangents):
+            plus[i] = Tensor._make(inputs[i]._data + eps * t._data)
+            minus[i] = Tensor._make(inputs[i]._data - eps * t._data)
+        numeric = [(p._data - m._data) / (2 * eps)
+                   for p, m in zip(_outputs(func, plus), _outputs(func, minus))]
+    with forward_ad.dual_level():
+        args = list(inputs)
+        for i, t in zip(idx, tangents):
+            args[i] = forward_ad.make_dual(inputs[i], t)
+        outs = _outputs(func, args)
+        jv = []
+        for o in outs:
+            t = forward_ad.unpack_dual(o).tangent
+            jv.append(np.zeros_like(o._data) if t is None else t._data)
+    for k, (a, n) in enumerate(zip(jv, numeric)):
+        if not np.allclose(a, n, rtol=rtol, atol=atol):
+            return _fail(f"check_jvp: JVP of output {k} differs from central differences,\n"
+                         f"numerical:{Tensor._make(n)!r}\nforward mode:{Tensor._make(a)!r}",
+                         raise_exception)
+    with grad_mode.enable_grad():
+        leaves = [Tensor._make(inputs[i]._data, True) for i in idx]
+        args = list(inputs)
+        for i, leaf in zip(idx, leaves):
+            args[i] = leaf
+        outs = [o for o in _outputs(func, args)]
+        us = [rng.standard_normal(o._data.shape) for o in outs]
+        pairs = [(o, u) for o, u in zip(outs, us) if o._rg]
+        lhs = sum(float(np.sum(u * a)) for u, a in zip(us, jv))
+        scale = 1.0 + sum(float(np.sum(np.abs(u * a))) for u, a in zip(us, jv))
+        rhs = 0.0
+        if pairs:
+            gs = grad([o for o, _ in pairs], leaves, [Tensor._make(u) for _, u in pairs],
+                      allow_unused=True)
+            rhs = sum(float(np.sum(g._data * t._data)) for g, t in zip(gs, tangents)
+                      if g is not None)
+    if not abs(lhs - rhs) <= 1e-12 * scale:  # the sums' own rounding is far below 1e-12
+        return _fail(f"check_jvp: <u, J v> = {lhs!r} (forward mode) but <J^T u, v> = {rhs!r} "
+                     "(reverse mode)", raise_exception)
+    return True
+
+
 def _zeros_like(t):
     from .._tensor import Tensor
 
@@ -111,14 +203,21 @@ def gradcheck(func, inputs, *, eps=1e-06, atol=1e-05, rtol=0.001, raise_exceptio
                 f"Input #{i} requires gradient and is not a double precision floating point. "
                 "This check will likely fail if all the inputs are not of double precision "
                 "floating point. ", stacklevel=2)
-    if check_forward_ad:
-        raise NotImplementedError("gradcheck: check_forward_ad needs forward-mode AD, which "
-                                  "chainrule does not have yet")
-    if not check_backward_ad:
-        return True
     with grad_mode.no_grad():
         numerical = _numerical_jacobians(func, inputs, diff_idx, eps)
+    if check_forward_ad:
+        ok = _compare(numerical, _forward_jacobians(func, inputs, diff_idx), diff_idx,
+                      fast_mode, atol, rtol, raise_exception, "forward-mode ")
+        if not ok:
+            return False
+    if not check_backward_ad:
+        return True
     analytical = _analytical_jacobians(func, inputs, diff_idx)
+    return _compare(numerical, analytical, diff_idx, fast_mode, atol, rtol, raise_exception, "")
+
+
+def _compare(numerical, analytical, diff_idx, fast_mode, atol, rtol, raise_exception, what):
+    from .._tensor import Tensor
     if len(numerical) != len(analytical):
         return _fail(f"func returned {len(analytical)} floating outputs with grad enabled but "
                      f"{len(numerical)} without", raise_exception)
@@ -134,7 +233,8 @@ def gradcheck(func, inputs, *, eps=1e-06, atol=1e-05, rtol=0.001, raise_exceptio
                 ok = np.allclose(a, n, rtol=rtol, atol=atol)
             if not ok:
                 return _fail(
-                    f"Jacobian mismatch for output {k} with respect to input {diff_idx[col]},\n"
+                    f"{what}Jacobian mismatch for output {k} with respect to input "
+                    f"{diff_idx[col]},\n"
                     f"numerical:{Tensor._make(n)!r}\nanalytical:{Tensor._make(a)!r}\n",
                     raise_exception)
     return True

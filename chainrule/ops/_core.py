@@ -13,6 +13,7 @@ as a `Meta` with only `shape`, `ndim` and `dtype`), `params` the op's keyword pa
 import numpy as np
 
 from .._tensor import Tensor
+from .._vmap_state import state as _vm
 from ..autograd import grad_mode
 from ..autograd.graph import Meta, OpNode
 
@@ -72,6 +73,11 @@ class Op:
 
 def apply(op, args, params):
     """Run `op` on `args`. Bare arrays in, bare array out; any Tensor in, a Tensor out."""
+    if _vm.depth:
+        cls = _vm.batched_class
+        for a in args:
+            if isinstance(a, cls):
+                return _vm.dispatch(op, args, params)
     if _fw.depth:
         return _apply_forward_ad(op, args, params)
     datas = []
