@@ -185,6 +185,8 @@ from .ops.shape import (
 )
 
 # --- further op modules: one star-import line each (each module defines __all__) ---
+from .ops.linalg import *  # noqa: F403
+from .ops.einsum import *  # noqa: F403
 # (end of op modules)
 
 __version__ = "0.1.0"
@@ -231,6 +233,7 @@ def detach(input):
 
 
 from . import func, nn, optim  # noqa: E402
+from .autograd import functional as _autograd_functional  # noqa: E402
 from .func import vmap  # noqa: E402
 from . import utils, viz  # noqa: E402
 from .serialization import load, save  # noqa: E402

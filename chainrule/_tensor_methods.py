@@ -14,6 +14,7 @@ from . import _device, _dtype
 from ._tensor import Tensor
 from .autograd import grad_mode
 from .autograd.graph import move_retained_grad
+from ._vmap_state import state as _vm
 from .autograd.forward_ad import state as _fw
 from .autograd.views import inplace_on_view
 from .ops import elementwise as ew
@@ -340,13 +341,36 @@ def _write(self, name, result):
     self._vc[0] += 1
 
 
+def _inplace_batched(self, name, res):
+    """In place under vmap: the batched tensor takes the (out-of-place) result as its value."""
+    cls = _vm.batched_class
+    if not isinstance(self, cls) or not isinstance(res, cls) or res._level != self._level:
+        raise RuntimeError(
+            f"vmap: {name}(self, *extra_args) is not possible because self is not batched (or "
+            "batched at another vmap level) while the other arguments are: the result would "
+            "not fit in self. Use the out-of-place version instead."
+        )
+    self._value, self._bdim, self._data = res._value, res._bdim, res._data
+    return self
+
+
 def _has_tangent(self, args):
     return _fw.depth and (self._fw or any(isinstance(a, Tensor) and a._fw for a in args))
 
 
 def inplace(self, name, fn, *args):
     """self <- fn(self, *args), in place; see the module docstring."""
-    if not _records(self, args) and not _has_tangent(self, args):
+    if _vm.depth and (isinstance(self, _vm.batched_class) or
+                      any(isinstance(a, _vm.batched_class) for a in args)):
+        return _inplace_batched(self, name, fn(self, *args))
+    if not _records(self, args):
+        if _has_tangent(self, args):  # forward AD only: new value and new tangent
+            old = Tensor._make(self._data.copy())
+            old._fw = self._fw
+            res = fn(old, *args)
+            _write(self, name, res._data)
+            self._fw = res._fw
+            return self
         raw = [a._data if isinstance(a, Tensor) else a for a in args]
         _write(self, name, np.asarray(fn(self._data, *raw)))
         return self
@@ -411,6 +435,10 @@ def _setitem(self, key, value):
     The value is a tensor or a number (a list or an array is a TypeError, as in PyTorch)."""
     if not isinstance(value, _ASSIGNABLE):  # np.float64 is a float; np.float32 is refused
         raise TypeError(f"can't assign a {_type_name(value)} to a {_type(self)}")
+    if _vm.depth and isinstance(self, _vm.batched_class):
+        norm_key, _ = shape._index_key(key)
+        _inplace_batched(self, "setitem", shape.index_put(self, value, norm_key))
+        return
     if not _records(self, (value,)):
         self_key, _ = shape._index_key(key)
         v = value._data if isinstance(value, Tensor) else value

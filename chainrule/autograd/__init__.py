@@ -8,7 +8,8 @@ from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, se
 from . import forward_ad
 from .gradcheck import GradcheckError, check_jvp, gradcheck, gradgradcheck
 
-__all__ = [
+# `functional` is imported by chainrule/__init__.py once Tensor exists (an import cycle)
+__all__ = ["functional", 
     "Function", "FunctionCtx", "GradcheckError", "backward", "check_jvp", "forward_ad", "detect_anomaly", "enable_grad",
     "grad", "gradcheck", "gradgradcheck", "graph", "inference_mode", "is_anomaly_enabled",
     "is_grad_enabled", "no_grad", "once_differentiable", "set_detect_anomaly",

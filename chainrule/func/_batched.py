@@ -36,6 +36,9 @@ class _Logical:
     size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
     itemsize = property(lambda self: self.dtype.itemsize)
     nbytes = property(lambda self: self.size * self.dtype.itemsize)
+    # layout questions (may reshape be a view?) get the answer of a fresh contiguous array: the
+    # batching rule decides on the physical value
+    flags = property(lambda self: _CONTIGUOUS)
 
     def __getattr__(self, name):
         raise RuntimeError(
@@ -50,6 +53,14 @@ class _Logical:
             "supported inside vmap (.item(), .numpy(), .tolist() and data-dependent Python "
             "control flow cannot see a whole batch)"
         )
+
+
+class _Flags:
+    c_contiguous = contiguous = writeable = owndata = True
+    f_contiguous = False
+
+
+_CONTIGUOUS = _Flags()
 
 
 def _physical(x):
@@ -116,9 +127,6 @@ class BatchedTensor(Tensor):
     def detach(self):
         return BatchedTensor.wrap(self._value.detach(), self._bdim, self._level)
 
-    def __setitem__(self, key, value):
-        raise RuntimeError("vmap: in-place assignment into a batched tensor is not supported; "
-                           "use torch.where / index ops that return a new tensor")
 
 
 _state.batched_class = BatchedTensor
