@@ -12,6 +12,7 @@
 
 # ruff: noqa: F401 - this module re-exports the public API (`__all__` is built from it below)
 from . import (
+    _numpy_interop,  # np.exp(t), np.sum(t, axis=0)... dispatch to chainrule
     _tensor_methods,  # attaches operators and methods to Tensor
     autograd,
     cuda,
@@ -185,9 +186,23 @@ from .ops.shape import (
 )
 
 # --- further op modules: one star-import line each (each module defines __all__) ---
+from .ops.diagonal import *  # noqa: F403
+from .ops.indexing import *  # noqa: F403
+from .ops.pieces import *  # noqa: F403
+from .ops.reorder import *  # noqa: F403
+from .ops.stacking import *  # noqa: F403
 from .ops.linalg import *  # noqa: F403
 from .ops.einsum import *  # noqa: F403
+from .ops.linalg_toplevel import *  # noqa: F403
+from .ops.reduction import *  # noqa: F403
+from .ops.scan import *  # noqa: F403
+from .ops.sorting import *  # noqa: F403
+from .ops.pointwise import *  # noqa: F403
+from .ops.pointwise_binary import *  # noqa: F403
+from .ops.special_ops import *  # noqa: F403
 # (end of op modules)
+
+from .ops.shape import moveaxis, ravel  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -198,16 +213,6 @@ def is_tensor(obj):
 
 def is_floating_point(input):
     return input.is_floating_point()
-
-
-def all(input, dim=None, keepdim=False):
-    """True where every element (along dim) is nonzero."""
-    return input.all(dim, keepdim)
-
-
-def any(input, dim=None, keepdim=False):
-    """True where some element (along dim) is nonzero."""
-    return input.any(dim, keepdim)
 
 
 def is_nonzero(input):
@@ -236,6 +241,8 @@ from . import func, nn, optim  # noqa: E402
 from .autograd import functional as _autograd_functional  # noqa: E402
 from .func import vmap  # noqa: E402
 from . import utils, viz  # noqa: E402
+from . import linalg  # noqa: E402
+from . import special  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -16,7 +16,7 @@ from .autograd import grad_mode
 from .autograd.graph import move_retained_grad
 from ._vmap_state import state as _vm
 from .autograd.forward_ad import state as _fw
-from .autograd.views import inplace_on_view
+from .autograd.views import inplace_on_view, rebase_tangents
 from .ops import elementwise as ew
 from .ops import linalg, reduction, shape
 from .ops._core import check_broadcast
@@ -369,7 +369,7 @@ def inplace(self, name, fn, *args):
             old._fw = self._fw
             res = fn(old, *args)
             _write(self, name, res._data)
-            self._fw = res._fw
+            rebase_tangents(self, res)  # (a view's base gets the new tangent too)
             return self
         raw = [a._data if isinstance(a, Tensor) else a for a in args]
         _write(self, name, np.asarray(fn(self._data, *raw)))
@@ -439,7 +439,7 @@ def _setitem(self, key, value):
         norm_key, _ = shape._index_key(key)
         _inplace_batched(self, "setitem", shape.index_put(self, value, norm_key))
         return
-    if not _records(self, (value,)):
+    if not _records(self, (value,)) and not _has_tangent(self, (value,)):
         self_key, _ = shape._index_key(key)
         v = value._data if isinstance(value, Tensor) else value
         try:

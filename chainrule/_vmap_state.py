@@ -6,13 +6,29 @@ the batch size of level i + 1; `dispatch` and `batched_class` are set by chainru
 
 
 class _State:
-    __slots__ = ("batched_class", "depth", "dispatch", "sizes")
+    __slots__ = ("batched_class", "depth", "dispatch", "loop_call", "sizes")
 
     def __init__(self):
         self.depth = 0
         self.sizes = []
         self.dispatch = None
         self.batched_class = None
+        self.loop_call = None
 
 
 state = _State()
+
+
+def loops_under_vmap(fn):
+    """For a public function that reads values (data-dependent shapes, targets used as Python
+    indices): under vmap it runs once per batch element on unbatched tensors, results stacked.
+    Costs one integer check when no vmap is open."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if state.depth:
+            return state.loop_call(fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper

@@ -706,8 +706,10 @@ OPERATORS = [
      '(1, 2, 1, 2)\n'),
     ('P(torch.tensor([1., 2.]) + np.array([1., 2.]))',
      'tensor([2., 4.], dtype=torch.float64)\n'),
+    # PyTorch raises TypeError here; chainrule deliberately dispatches NumPy's ufuncs to its own
+    # ops (issue 4: NumPy code stays differentiable), so the array operand works like a tensor
     ('P(np.array([1., 2.]) + torch.tensor([1., 2.]))',
-     '!TypeError'),
+     'tensor([2., 4.], dtype=torch.float64)\n'),
     ('P(np.float64(2.0) * torch.tensor([1., 2.]))',
      'tensor([2., 4.])\n'),
     ('P(torch.tensor([1, 2]) + np.float32(1.5))',

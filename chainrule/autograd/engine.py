@@ -6,12 +6,22 @@ toposort). Nothing here recurses on graph depth.
 
 Gradients travel as bare ndarrays when `create_graph` is off, so a first-order backward never
 wraps an intermediate; with `create_graph=True` they are Tensors and the same rules record a graph.
+
+Speed and memory (measured in benchmarks/, see docs/benchmarks.md): the cyclic garbage collector
+is paused during the walk (it would rescan the whole graph, and the walk frees all it makes by
+reference counting); a leaf's first gradient becomes its `.grad` without a copy when nothing
+else references the array (`_owned`, PyTorch's AccumulateGrad does the same), else it is copied.
 """
+
+import gc
+from sys import getrefcount as _getrefcount
 
 import numpy as np
 
 from . import anomaly_mode, forward_ad, grad_mode
 from .graph import AccumulateGrad
+
+_ndarray = np.ndarray
 
 
 def _sum_to(g, shape):
@@ -100,8 +110,18 @@ def _pre_hooks(node, grads, create_graph, retained):
                 grads[:] = [None if r is None else _unwrap(_wrap(r), create_graph) for r in res]
 
 
-def _accumulate_into(t, g, create_graph):
-    """t.grad += g, in place when nothing records (as PyTorch does), else out of place."""
+def _owned(g):
+    """Whether the array `g` is referenced by the caller's one local variable alone (and owns its
+    memory): then no one else can see it, and it may become a leaf's `.grad` as it is, as
+    PyTorch's AccumulateGrad steals an unshared gradient. The count is exact (every reference,
+    views' `.base` included, counts), so a miscount can only make us copy when we need not."""
+    return g.__class__ is _ndarray and g.base is None and g.flags.c_contiguous and \
+        g.flags.writeable and _getrefcount(g) == 3  # the caller's local, our argument, the call's
+
+
+def _accumulate_into(t, g, create_graph, owned=False):
+    """t.grad += g, in place when nothing records (as PyTorch does), else out of place.
+    `owned`: g is referenced nowhere else and may be stored without a copy."""
     from .._tensor import Tensor
 
     old = t._grad
@@ -110,7 +130,7 @@ def _accumulate_into(t, g, create_graph):
         # recorded as PyTorch does (grad_fn CopyBackwards)
         t._grad = _copy_recorded(g) if old is None else old + g
     elif old is None:
-        t._grad = Tensor._make(np.array(g, copy=True))
+        t._grad = Tensor._make(g if owned else np.array(g, copy=True))
     elif old._data.shape != g.shape or not old._data.flags.writeable:
         t._grad = Tensor._make(old._data + g)
     else:
@@ -125,8 +145,8 @@ def _copy_recorded(g):
     return copy(Tensor._make(np.empty_like(g._data)), g)
 
 
-def _accumulate_leaf(t, g, create_graph):
-    _accumulate_into(t, g, create_graph)
+def _accumulate_leaf(t, g, create_graph, owned=False):
+    _accumulate_into(t, g, create_graph, owned)
     if t._post_hooks:
         for hook in tuple(t._post_hooks):
             hook(t)
@@ -135,19 +155,19 @@ def _accumulate_leaf(t, g, create_graph):
 def _count_dependencies(roots):
     """For every node reachable from the roots, how many edges lead into it."""
     deps = {}
-    stack = list(roots)
-    seen = set(stack)
+    stack = list(dict.fromkeys(roots))
+    pushed = set(stack)  # the roots: walked once, whether or not an edge also leads to them
     while stack:
         for e in stack.pop().next_edges:
             if e is None:
                 continue
             nxt = e[0]
-            if nxt in seen:
+            if nxt in deps:
                 deps[nxt] += 1
             else:
                 deps[nxt] = 1
-                seen.add(nxt)
-                stack.append(nxt)
+                if nxt not in pushed:
+                    stack.append(nxt)
     return deps
 
 
@@ -244,6 +264,11 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
     # forward-AD level is open, so that tangents flow through the rules (forward-over-reverse);
     # whether anything records was fixed on the line above.
     create_graph = create_graph or forward_ad.state.depth > 0
+    # The walk allocates many short-lived containers but frees all it makes by reference
+    # counting: a cyclic collection during it (which scans every live object, the whole graph
+    # included) is pure cost, so it is deferred to the end of the walk.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         with np.errstate(all="ignore"):  # NaN/inf in gradients never warn (as in PyTorch)
             while ready:
@@ -251,7 +276,7 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                 grads = buffers.pop(node, None)
                 if grads is None:
                     grads = [None] * node.num_outputs
-                if type(node) is AccumulateGrad:
+                if node.__class__ is AccumulateGrad:
                     if node.pre_hooks:
                         _pre_hooks(node, grads, create_graph, retained)
                     g = grads[0]
@@ -287,7 +312,10 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                     if needed is not None and nxt not in needed:
                         continue
                     if g is not None:
-                        g = _fit(g, e)
+                        # the common case (an array of the input's shape and dtype) inline
+                        if g.__class__ is not _ndarray or g.dtype is not e[3] or \
+                                g.shape != e[2]:
+                            g = _fit(g, e)
                         buf = buffers.get(nxt)
                         if buf is None:
                             buf = buffers[nxt] = [None] * nxt.num_outputs
@@ -299,10 +327,18 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                         ready.append(nxt)
             for t, g in retained:
                 _accumulate_into(t, g, create_graph)
-            for t, g in leaves:
-                _accumulate_leaf(t, g, create_graph)
+            # drop the walk's last references, so that a gradient only `leaves` holds is seen
+            # as unshared by _owned() and becomes `.grad` without a copy
+            grads = in_grads = buf = g = None
+            for i in range(len(leaves)):
+                t, g = leaves[i]
+                leaves[i] = None
+                owned = not create_graph and _owned(g)  # (before g is pushed as an argument)
+                _accumulate_leaf(t, g, create_graph, owned)
     finally:
         grad_mode.state.enabled = prev_mode
+        if gc_was_enabled:
+            gc.enable()
     return captured
 
 

@@ -130,9 +130,14 @@ class AccumulateGrad(Node):
 
 
 class OpNode(Node):
-    """The node of a built-in op: its declaration, saved inputs, parameters and saved output."""
+    """The node of a built-in op: its declaration, saved inputs, parameters and saved output.
 
-    __slots__ = ("ans", "ans_vc", "ans_version", "freed", "op", "params", "saved", "versions")
+    Invariant (ops/_core._record): every Tensor in `saved`, and a saved output, has an entry in
+    `versions`; so a node with no `versions` holds only Metas and constants (apply() relies on it).
+    """
+
+    __slots__ = ("ans", "ans_fw", "ans_vc", "ans_version", "freed", "op", "params", "saved",
+                 "versions")
 
     def name(self):
         return self.op.backward_name
@@ -143,20 +148,22 @@ class OpNode(Node):
             return [None] * len(self.next_edges)
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        if self.versions:
-            self.check_versions()
-        op = self.op
+        for _, vc, version in self.versions:
+            if vc[0] != version:  # rare: check_versions decides whether it is an error
+                self.check_versions()
+                break
         if create_graph:
             args = self.saved
             ans = None if self.ans is None else _rebuild_output(self)
-        else:
+        elif self.versions:  # some input (or the output) was saved: unwrap the saved tensors
             args = [s._data if isinstance(s, Tensor) else s for s in self.saved]
             ans = self.ans
+        else:  # nothing saved: `saved` holds only Metas and constants
+            args = self.saved
+            ans = None
         params = self.params
-        out = []
-        for rule, edge in zip(op.vjps, self.next_edges):
-            out.append(None if edge is None else rule(g, ans, *args, **params))
-        return out
+        return [None if edge is None else rule(g, ans, *args, **params)
+                for rule, edge in zip(self.op.vjps, self.next_edges)]
 
     def check_versions(self):
         for i, vc, version in self.versions:
@@ -203,4 +210,8 @@ Tensor = None  # set by _tensor.py (the graph module is imported first)
 
 
 def _rebuild_output(node):
-    return Tensor._make(node.ans, True, node, node.ans_vc)
+    out = Tensor._make(node.ans, True, node, node.ans_vc)
+    fw = getattr(node, "ans_fw", None)
+    if fw:  # forward-over-reverse: the output keeps the tangents it had (ops/_core.py)
+        out._fw = fw
+    return out

@@ -20,7 +20,7 @@ in-place op made the base require grad, keeps treating the base as a constant.
 
 import numpy as np
 
-from ..ops._core import Op, _record
+from ..ops._core import Op, _record, linear_jvp
 from .graph import move_retained_grad
 
 
@@ -100,13 +100,13 @@ def _copy_slices_base_vjp(g, ans, base, src, idx):
 
 AS_STRIDED = Op("as_strided", _take_forward,
                 (lambda g, ans, x, idx: scatter_add(g, idx, x.shape),),
-                backward_name="AsStridedBackward0")
+                backward_name="AsStridedBackward0", jvp=linear_jvp)
 SCATTER_ADD = Op("as_strided_scatter", _scatter_add_forward,
                  (lambda g, ans, x, idx, shape: as_strided_gather(g, idx),),
-                 backward_name="AsStridedScatterBackward0")
+                 backward_name="AsStridedScatterBackward0", jvp=linear_jvp)
 COPY_SLICES = Op("copy_slices", _copy_slices_forward,
                  (_copy_slices_base_vjp, lambda g, ans, base, src, idx: as_strided_gather(g, idx)),
-                 backward_name="torch::autograd::CopySlices")
+                 backward_name="torch::autograd::CopySlices", jvp=linear_jvp)
 
 
 def _apply(op, args, params):
@@ -163,8 +163,10 @@ def inplace_on_view(view, name, fn, args, write):
     old_node, old_nr = view.grad_fn, view._output_nr
     old = Tensor._make(view._data.copy(), view._rg, old_node)
     old._output_nr = old_nr
+    old._fw = view._fw
     res = fn(old, *args)
     write(view, name, res._data)
+    rebase_tangents(view, res, idx)
     _keep_output_in_place(res, view)
     old_base = Tensor._make(base._data, base._rg, base.grad_fn, [0])
     old_base._output_nr = base._output_nr
@@ -178,3 +180,40 @@ def inplace_on_view(view, name, fn, args, write):
     view._view_of = base.grad_fn
     move_retained_grad(view, old_node, old_nr)
     return view
+
+
+def rebase_tangents(view, res, idx=None):
+    """Forward AD, after `view` was written in place with the value `res`: the view's tangents
+    become res's, and its base's tangents take them at the view's places (zeros at a level
+    where res has none). Other views of the same base keep the tangents they had (a limitation:
+    chainrule's tangents are not views of their base's tangent, as PyTorch's are)."""
+    from .._tensor import Tensor
+    from .forward_ad import state
+
+    view._fw = res._fw
+    base = view._base
+    if base is None or not (base._fw or res._fw):
+        return
+    if idx is None:
+        idx = strided_index(view._data, base._data)
+        if idx is None:
+            raise NotImplementedError(
+                "forward AD: this in-place op writes to a view (shape "
+                f"{list(view._data.shape)}) whose memory layout chainrule cannot relate to its "
+                "base; use the out-of-place op"
+            )
+    old, new = base._fw or {}, res._fw or {}
+    fw = {}
+    for level, lid in enumerate(state.ids):
+        if lid not in old and lid not in new:
+            continue
+        bt = old.get(lid)
+        st = new.get(lid)
+        bt = Tensor._make(np.zeros_like(base._data)) if bt is None else bt
+        st = Tensor._make(np.zeros_like(view._data)) if st is None else st
+        saved, state.cap = state.cap, level  # (as ops/_core.py computes the tangent of `level`)
+        try:
+            fw[lid] = _apply(COPY_SLICES, (bt, st), {"idx": idx})
+        finally:
+            state.cap = saved
+    base._fw = fw or None

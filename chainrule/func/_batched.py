@@ -211,3 +211,44 @@ def batch_everywhere(t, levels):
             cur = cur.expand(_state.sizes[level - 1], *cur.shape[1:]).clone()
             cur = BatchedTensor.wrap(cur, 0, level)
     return unwrap_levels(cur)
+
+
+def loop_call(fn, args, kwargs):
+    """`fn(*args, **kwargs)` once per element of the newest vmap level among its (top-level or
+    list/tuple-nested) tensor arguments; the results stacked along a new batch dim 0."""
+    from ..ops.shape import stack
+
+    def levels(x):
+        if isinstance(x, BatchedTensor):
+            yield x._level
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                yield from levels(y)
+
+    found = [lv for a in (*args, *kwargs.values()) for lv in levels(a)]
+    if not found:
+        return fn(*args, **kwargs)
+    level = max(found)
+
+    def pick(x, i):
+        if isinstance(x, BatchedTensor) and x._level == level:
+            return x._value.select(x._bdim, i)
+        if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+            return type(x)(pick(y, i) for y in x)
+        return x
+
+    size = _state.sizes[level - 1]
+    outs = [fn(*[pick(a, i) for a in args], **{k: pick(v, i) for k, v in kwargs.items()})
+            for i in range(size)]
+    if size == 0:
+        raise RuntimeError(f"vmap: {getattr(fn, '__name__', fn)} runs once per batch element "
+                           "under vmap and the batch is empty")
+    first = outs[0]
+    if isinstance(first, tuple):
+        parts = [BatchedTensor.wrap(stack([o[k] for o in outs], 0), 0, level)
+                 for k in range(len(first))]
+        return type(first)(*parts) if hasattr(first, "_fields") else tuple(parts)
+    return BatchedTensor.wrap(stack(outs, 0), 0, level)
+
+
+_state.loop_call = loop_call

@@ -326,7 +326,13 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                 tan = Tensor._make(np.zeros_like(phys._data))
             primal_out.append(rewrap(pr, chain))
             tangent_out.append(rewrap(tan, chain))
+    keep = _records() or any(unwrap_levels(x)[0].requires_grad for x in p_leaves + t_leaves)
+    if not keep:  # the function recorded (for transforms inside it): nothing may leak out
+        primal_out = [o.detach() for o in primal_out]
+        tangent_out = [o.detach() for o in tangent_out]
     result = (_pytree.unflatten(primal_out, o_spec), _pytree.unflatten(tangent_out, o_spec))
+    if has_aux and not keep:
+        aux = _detach_tree(aux)
     return result + (aux,) if has_aux else result
 
 

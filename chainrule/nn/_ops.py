@@ -13,10 +13,11 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from ..ops._core import Op, apply
+from ..ops import _batching
+from ..ops._core import Op, apply, elementwise_jvp, linear_jvp
 from ..ops.elementwise import add, clamp, div, eq, exp, log, mul, neg, reciprocal, sub, unary, where
 from ..ops.linalg import matmul
-from ..ops.shape import reshape, transpose, unsqueeze
+from ..ops.shape import expand, reshape, transpose, unsqueeze
 
 _erf_ufunc = np.frompyfunc(math.erf, 1, 1)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -46,7 +47,8 @@ EXPM1, expm1 = unary("expm1", _quiet(np.expm1), lambda x, ans: add(ans, 1.0), ne
 # Embedding uses it to zero the gradient of padding_idx rows and for scale_grad_by_freq.
 
 SCALE_GRAD = Op("scale_grad", lambda x, scale: x.copy(),
-                (lambda g, ans, x, scale: mul(g, scale), None), backward_name="ScaleGradBackward0")
+                (lambda g, ans, x, scale: mul(g, scale), None), backward_name="ScaleGradBackward0",
+                jvp=linear_jvp, batch=_batching.elementwise)
 
 
 def scale_grad(input, scale):
@@ -62,6 +64,11 @@ _BCE_EPS = float(np.float32(1e-12))  # PyTorch's EPSILON is a float32 constant
 
 
 def _bce_forward(x, t):
+    # the range checks live here, on the raw arrays (under vmap the caller sees no values)
+    if not np.all((x >= 0) & (x <= 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if not np.all((t >= 0) & (t <= 1)):
+        raise RuntimeError("all elements of target should be between 0 and 1")
     with np.errstate(divide="ignore", invalid="ignore"):
         return ((t - 1) * np.maximum(np.log1p(-x), -100) - t * np.maximum(np.log(x), -100)
                 ).astype(x.dtype, copy=False)
@@ -76,7 +83,8 @@ def _bce_vjp_t(g, ans, x, t):
 
 
 BINARY_CROSS_ENTROPY = Op("binary_cross_entropy", _bce_forward, (_bce_vjp_x, _bce_vjp_t),
-                          saves=(0, 1), backward_name="BinaryCrossEntropyBackward0")
+                          saves=(0, 1), backward_name="BinaryCrossEntropyBackward0",
+                          jvp=elementwise_jvp, batch=_batching.elementwise)
 
 
 def binary_cross_entropy_elementwise(input, target):
@@ -97,7 +105,8 @@ def _xlogy_forward(x, y):
 XLOGY = Op("xlogy", _xlogy_forward,
            (lambda g, ans, x, y: mul(g, where(eq(x, 0), 0.0, log(y))),
             lambda g, ans, x, y: mul(g, div(x, y))),
-           saves=(0, 1), backward_name="XlogyBackward0")
+           saves=(0, 1), backward_name="XlogyBackward0", jvp=elementwise_jvp,
+           batch=_batching.elementwise)
 
 
 def xlogy(input, other):
@@ -121,15 +130,58 @@ def _linear_vjp_x(g, ans, x, w, b):
 def _linear_vjp_w(g, ans, x, w, b):
     if x.ndim == 1:
         return mul(unsqueeze(g, 1), unsqueeze(x, 0))
+    if x.ndim == 2:  # the common case needs no reshape (two ops fewer per backward)
+        return matmul(transpose(g, 0, 1), x)
     g2 = reshape(g, (-1, w.shape[0]))
     x2 = reshape(x, (-1, w.shape[1]))
     return matmul(transpose(g2, 0, 1), x2)
 
 
+def _linear_jvp(tangents, ans, x, w, b):
+    # bilinear in (x, w), linear in b: tx @ w.T + x @ tw.T + tb
+    tx, tw, tb = tangents
+    out = None if tx is None else matmul(tx, transpose(w, 0, 1))
+    if tw is not None:
+        term = matmul(x, transpose(tw, 0, 1))
+        out = term if out is None else add(out, term)
+    if tb is not None:
+        out = tb if out is None else add(out, tb)
+    return out
+
+
+def _linear_batch(op, args, bdims, params):
+    """vmap: a batched input alone keeps the op (its leading dims are free); batched weights
+    become a batched matmul: x (B, *, in) @ w (B, 1.., in, out) + b (B, 1.., out)."""
+    from .._tensor import Tensor
+
+    x, w, b = args
+    bx, bw, bb = bdims
+    if bw is None and bb is None:
+        return apply(op, (_batching.move_to_front(x, bx), w, b), params), 0
+    bsz = _batching.batch_size(args, bdims)
+    if bx is None:
+        x = Tensor._make(np.asarray(x)) if not isinstance(x, Tensor) else x
+        x = expand(unsqueeze(x, 0), (bsz,) + tuple(x.shape))
+    x = _batching.move_to_front(x, bx)
+    if bw is None:
+        w = expand(unsqueeze(w, 0), (bsz,) + tuple(w.shape))
+    w = _batching.move_to_front(w, bw)
+    # x (B, *lead, in): matmul's batch dims are (B, *lead[:-1]), so w gets len(lead) - 1 ones
+    wt = reshape(transpose(w, 1, 2), (bsz,) + (1,) * max(x.ndim - 3, 0) +
+                 (w.shape[2], w.shape[1]))
+    out = matmul(x, wt) if x.ndim > 2 else reshape(matmul(unsqueeze(x, 1), wt), (bsz, -1))
+    if b is not None:
+        if bb is not None:
+            b = reshape(_batching.move_to_front(b, bb), (bsz,) + (1,) * (x.ndim - 2) + (-1,))
+        out = add(out, b)
+    return out, 0
+
+
 def _linear_op(name):
     return Op("linear", _linear_forward,
               (_linear_vjp_x, _linear_vjp_w, lambda g, ans, x, w, b: g),
-              saves=(0, 1), backward_name=name, rule_reads=((1,), (0,), ()))
+              saves=(0, 1), backward_name=name, rule_reads=((1,), (0,), ()), jvp=_linear_jvp,
+              batch=_linear_batch)
 
 
 # PyTorch's grad_fn names: addmm/mm for 2-d inputs, a view of them otherwise

@@ -24,18 +24,87 @@ from ..ops import elementwise as ew
 from ..ops import reduction as red
 from ..ops import shape as sh
 from ..ops.linalg import matmul
+from ..ops.padding import pad
 from . import _ops
+from ._attention import (
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+from ._conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from ._helpers import rng, scalar_name, write_
-from ._losses import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
+from ._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
     cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
     huber_loss,
     kl_div,
     l1_loss,
+    margin_ranking_loss,
     mse_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
     nll_loss,
+    poisson_nll_loss,
     smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from ._norm import (
+    cosine_similarity,
+    group_norm,
+    instance_norm,
+    local_response_norm,
+    normalize,
+    pairwise_distance,
+    pdist,
+    rms_norm,
+)
+from ._pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from ._sample import (
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
 )
 
 # --- activations -------------------------------------------------------------------------------
@@ -181,7 +250,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     def fn(x):
         inside = ew.logical_and(ew.gt(x, min_val), ew.lt(x, max_val))
         bound = ew.where(ew.le(x, min_val), min_val, max_val)  # a constant: no gradient
-        out = ew.where(inside, x, ew.where(ew.isnan(x), x, ew.cast(bound, x._data.dtype)))
+        dtype = getattr(x, "_data", x).dtype  # the in-place path passes the bare array
+        out = ew.where(inside, x, ew.where(ew.isnan(x), x, ew.cast(bound, dtype)))
         return _ops.named(out, "HardtanhBackward0")
 
     return _maybe_inplace("hardtanh_", fn, input, inplace)
@@ -256,6 +326,94 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         _implicit_dim_warning("log_softmax")
     return red.log_softmax(input, dim, dtype=dtype)
+
+
+def selu_(input):
+    return selu(input, inplace=True)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def threshold_(input, threshold, value):
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, 0 in between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    out = ew.where(ew.gt(input, lambd), ew.sub(input, lambd),
+                   ew.where(ew.lt(input, -lambd), ew.add(input, lambd), 0.0))
+    return _ops.named(out, "SoftshrinkBackward0")
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, 0 elsewhere."""
+    out = ew.where(ew.logical_or(ew.gt(input, lambd), ew.lt(input, -lambd)), input, 0.0)
+    return _ops.named(out, "HardshrinkBackward0")
+
+
+def prelu(input, weight):
+    """max(0, x) + weight * min(0, x), weight per channel (dim 1) or a single value."""
+    c = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() != 1 and weight.numel() != c:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                           f"parameter numbers = {weight.numel()} and channel size = {c}.")
+    if weight.numel() != 1 and input.ndim >= 2:
+        w = sh.reshape(weight, (c,) + (1,) * (input.ndim - 2))
+    else:
+        w = sh.reshape(weight, ()) if weight.ndim else weight
+    return _ops.named(ew.where(ew.gt(input, 0), input, ew.mul(w, input)),
+                      "PreluKernelBackward0")
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: negative slope ~ U(lower, upper) per element in training,
+    (lower + upper) / 2 in evaluation."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    dtype = input._data.dtype
+    slope = rng().uniform(lower, upper, tuple(input.shape)).astype(dtype)
+
+    def fn(x):
+        return _ops.named(ew.where(ew.ge(x, 0), x, ew.mul(x, slope)), "RreluWithNoiseBackward0")
+
+    return _maybe_inplace("rrelu_", fn, input, inplace)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + Gumbel noise) / tau); hard=True returns one-hot samples whose gradient
+    is the soft sample's (straight-through)."""
+    e = rng().exponential(1.0, tuple(logits.shape)).astype(logits._data.dtype)
+    gumbels = ew.div(ew.add(logits, -np.log(e)), tau)
+    y_soft = red.softmax(gumbels, dim)
+    if not hard:
+        return y_soft
+    d = dim % max(logits.ndim, 1)
+    index = np.argmax(y_soft._data, axis=d)
+    hard_np = np.zeros(y_soft._data.shape, dtype=y_soft._data.dtype)
+    np.put_along_axis(hard_np, np.expand_dims(index, d), 1.0, axis=d)
+    return ew.add(ew.sub(Tensor._make(hard_np), y_soft.detach()), y_soft)
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) with its channels regrouped: (g, C / g) -> (C / g, g)."""
+    n, c = input.shape[:2]
+    if groups <= 0 or c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    rest = tuple(input.shape[2:])
+    x = sh.reshape(input, (n, groups, c // groups) + rest)
+    return sh.reshape(sh.transpose(x, 1, 2), (n, c) + rest)
+
+
+native_channel_shuffle = channel_shuffle
 
 
 # --- linear layers -----------------------------------------------------------------------------
@@ -346,6 +504,108 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _maybe_inplace("dropout_", lambda x: ew.mul(x, noise), input, inplace)
 
 
+def _feature_noise(input, p, alpha):
+    """Bernoulli(1 - p) noise, scaled as PyTorch's _dropout_impl (one value per feature map
+    when the input is (N, C, *)), and the additive part b of alpha dropout (or None)."""
+    dtype = input._data.dtype
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    keep = (rng().random(shape) < (1.0 - p)).astype(np.float64)
+    return _scaled_noise(keep, p, alpha, dtype)
+
+
+def _scaled_noise(keep, p, alpha, dtype):
+    if alpha:
+        a_const = 1.7580993408473766
+        a = 1.0 / math.sqrt((a_const * a_const * p + 1) * (1 - p))
+        b = (keep - 1) * (a_const * a) + a_const * a * p
+        return (keep * a).astype(dtype), b.astype(dtype)
+    return (keep / (1.0 - p)).astype(dtype), None
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise_dropout(input, p, training, inplace, feature, alpha, name):
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return _maybe_inplace(name, lambda x: ew.mul(x, np.zeros((), x._data.dtype)), input,
+                              inplace)
+    if feature:
+        noise, b = _feature_noise(input, p, alpha)
+    else:
+        keep = (rng().random(tuple(input.shape)) < (1.0 - p)).astype(np.float64)
+        noise, b = _scaled_noise(keep, p, alpha, input._data.dtype)
+
+    def fn(x):
+        out = ew.mul(x, noise)
+        return out if b is None else ew.add(out, b)
+
+    return _maybe_inplace(name, fn, input, inplace)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout that keeps SELU's self-normalising mean and variance (PyTorch's constants)."""
+    return _noise_dropout(input, p, training, inplace, False, True, "alpha_dropout_")
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """alpha_dropout of whole channels of an (N, C, *) input."""
+    return _noise_dropout(input, p, training, inplace, True, True, "feature_alpha_dropout_")
+
+
+def _channel_dropout(name, input, p, training, inplace, nd):
+    _check_p(p)
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but received a "
+                           f"{input.ndim}D input. Note that {name} exists to provide channel-wise "
+                           "dropout on inputs with {nd} spatial dimensions, a channel dimension, "
+                           "and an optional batch dimension".replace("{nd}", str(nd)))
+    unbatched = input.ndim == nd + 1
+    if unbatched:
+        if inplace:
+            raise RuntimeError(f"{name}: inplace is not supported for unbatched inputs")
+        out = _noise_dropout(sh.unsqueeze(input, 0), p, training, False, True, False,
+                             name + "_")
+        return sh.squeeze(out, 0) if out is not input else out
+    return _noise_dropout(input, p, training, inplace, True, False, name + "_")
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) with probability p."""
+    return _channel_dropout("dropout1d", input, p, training, inplace, 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) or (C, H, W) with probability p."""
+    _check_p(p)
+    if input.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2)
+        return _noise_dropout(input, p, training, inplace, True, False, "dropout2d_")
+    if input.ndim != 4:
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
+                      "deprecated and will result in an error in a future release. To retain "
+                      "the behavior and silence this warning, please use dropout instead. Note "
+                      "that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).", stacklevel=2)
+    return _noise_dropout(input, p, training, inplace, True, False, "dropout2d_")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) with probability p."""
+    return _channel_dropout("dropout3d", input, p, training, inplace, 3)
+
+
 # --- embedding ---------------------------------------------------------------------------------
 
 
@@ -389,7 +649,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     if weight.requires_grad and (padding_idx is not None or scale_grad_by_freq):
         scale = np.ones(idx.shape, dtype=weight._data.dtype)
         if scale_grad_by_freq:
-            values, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
+            _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
             scale = scale / counts[inverse.reshape(idx.shape)]
         if padding_idx is not None:
             scale = np.where(idx == padding_idx, 0.0, scale).astype(scale.dtype)
@@ -477,6 +737,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     training=True uses the batch statistics and updates the running ones in place (unbiased
     variance); training=False uses the running statistics.
     """
+    if not isinstance(momentum, (int, float)):
+        raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
+                        f"{type(momentum).__name__} (the modules' momentum=None, a cumulative "
+                        "average, is computed by nn.BatchNorm*d itself)")
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input of at least 2 dimensions (N, C, ...), "
                          f"got shape {list(input.shape)}")
@@ -513,11 +777,28 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 __all__ = [
-    "batch_norm", "bilinear", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "celu", "cross_entropy", "dropout", "elu", "elu_", "embedding", "gelu", "glu", "hardsigmoid",
-    "hardswish", "hardtanh", "hardtanh_", "huber_loss", "kl_div", "l1_loss", "layer_norm",
-    "leaky_relu", "leaky_relu_", "linear", "log_softmax", "logsigmoid", "mish", "mse_loss",
-    "nll_loss", "one_hot", "relu", "relu6", "relu_", "selu", "sigmoid", "silu",
-    "smooth_l1_loss", "softmax", "softmin", "softplus", "softsign", "tanh", "tanhshrink",
-    "threshold",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices", "alpha_dropout", "avg_pool1d", "avg_pool2d",
+    "avg_pool3d", "batch_norm", "bilinear", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d",
+    "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "cosine_embedding_loss", "cosine_similarity", "cross_entropy", "dropout", "dropout1d",
+    "dropout2d", "dropout3d", "elu", "elu_", "embedding", "feature_alpha_dropout", "fold",
+    "gaussian_nll_loss", "gelu", "glu", "group_norm", "gumbel_softmax", "hardshrink",
+    "hardsigmoid", "hardswish", "hardtanh", "hardtanh_", "hinge_embedding_loss", "huber_loss",
+    "instance_norm", "interpolate", "kl_div", "l1_loss", "layer_norm", "leaky_relu",
+    "leaky_relu_", "linear", "local_response_norm", "log_softmax", "logsigmoid", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices",
+    "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices",
+    "max_unpool1d", "max_unpool2d", "max_unpool3d", "mish", "mse_loss",
+    "multi_head_attention_forward", "multi_margin_loss", "multilabel_soft_margin_loss",
+    "native_channel_shuffle", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance",
+    "pdist", "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "prelu", "relu", "relu6",
+    "relu_", "rms_norm", "rrelu", "rrelu_", "scaled_dot_product_attention", "selu", "selu_",
+    "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softmin", "softplus",
+    "softshrink", "softsign", "tanh", "tanhshrink", "threshold", "threshold_",
+    "triplet_margin_loss", "triplet_margin_with_distance_loss", "unfold", "upsample",
+    "upsample_bilinear", "upsample_nearest",
 ]

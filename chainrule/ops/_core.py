@@ -80,19 +80,21 @@ def apply(op, args, params):
                 return _vm.dispatch(op, args, params)
     if _fw.depth:
         return _apply_forward_ad(op, args, params)
-    datas = []
-    has_tensor = needs_grad = False
     for a in args:
         if isinstance(a, Tensor):
-            has_tensor = True
+            break
+    else:  # no Tensor (the rules of a first-order backward): NumPy in, NumPy out, no record
+        return op.forward(*args, **params)
+    datas = []
+    needs_grad = False
+    for a in args:
+        if isinstance(a, Tensor):
             if a._rg:
                 needs_grad = True
             datas.append(a._data)
         else:
             datas.append(a)
     ans = op.forward(*datas, **params)
-    if not has_tensor:
-        return ans
     if ans.__class__ is not _ndarray:
         ans = _asarray(ans)
     if needs_grad and _grad_state.enabled and op.vjps is not None:
@@ -111,7 +113,15 @@ def _record(op, args, params, ans):
     saves = op.saves
     for i, (a, rule) in enumerate(zip(args, op.vjps)):
         if isinstance(a, Tensor):
-            edges.append(a._edge() if (a._rg and rule is not None) else None)
+            if a._rg and rule is not None:
+                fn = a.grad_fn
+                if fn is not None and a._base is None:  # Tensor._edge's common case, inline
+                    data = a._data
+                    edges.append((fn, a._output_nr, data.shape, data.dtype))
+                else:
+                    edges.append(a._edge())
+            else:
+                edges.append(None)
             if i in saves:
                 saved.append(a)
                 versions.append((i, a._vc, a._vc[0]))
@@ -232,6 +242,9 @@ def _apply_forward_ad(op, args, params):
     finally:
         _fw.cap = saved_cap
     out._fw = fw or None
+    node = out.grad_fn
+    if fw and node is not None and getattr(node, "ans_vc", None) is out._vc:
+        node.ans_fw = fw  # a create_graph backward rebuilds `ans` with these tangents
     return out
 
 

@@ -8,7 +8,10 @@ undone by the engine, so binary rules return gradients shaped like the output.
 import numpy as np
 
 from .._dtype import default_float_np, result_type
+from . import _batching
 from ._core import Op, apply, check_broadcast, elementwise_jvp, linear_jvp
+
+_EW = _batching.elementwise  # the batching rule of every broadcasting op below
 
 _ndarray = np.ndarray
 _BOOL = np.dtype(bool)
@@ -39,9 +42,7 @@ def _promote(x, y):
         if cy is _ndarray:
             if x.dtype == y.dtype:
                 return x, y
-        elif cy is float and x.dtype.kind == "f":
-            return x, y
-        elif cy is int and (x.dtype.kind == "f" or x.dtype is _INT64):
+        elif cy is float and x.dtype.kind == "f" or cy is int and (x.dtype.kind == "f" or x.dtype is _INT64):
             return x, y
     elif cy is _ndarray:
         if cx is float and y.dtype.kind == "f":
@@ -108,9 +109,9 @@ def _sum_tangents(a, b):
 
 
 ADD = Op("add", _binary_forward("add", np.add), (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
-         jvp=linear_jvp)
+         jvp=linear_jvp, batch=_EW)
 SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)),
-         jvp=linear_jvp)
+         jvp=linear_jvp, batch=_EW)
 
 
 def _mul_jvp(tangents, ans, x, y):
@@ -120,7 +121,7 @@ def _mul_jvp(tangents, ans, x, y):
 
 MUL = Op("mul", _binary_forward("mul", np.multiply),
          (lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(g, x)),
-         rule_reads=((1,), (0,)), jvp=_mul_jvp)
+         rule_reads=((1,), (0,)), jvp=_mul_jvp, batch=_EW)
 
 
 def _div_forward(x, y):
@@ -148,7 +149,7 @@ def _div_jvp(tangents, ans, x, y):
 
 DIV = Op("div", _div_forward,
          (lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(div(mul(g, x), mul(y, y)))),
-         rule_reads=((1,), (0, 1)), jvp=_div_jvp)
+         rule_reads=((1,), (0, 1)), jvp=_div_jvp, batch=_EW)
 
 
 def _pow_forward(x, y):
@@ -197,29 +198,31 @@ def _pow_vjp_exponent(g, ans, x, y):
 
 
 POW = Op("pow", _pow_forward, (_pow_vjp_base, _pow_vjp_exponent), saves=(0, 1), saves_ans=(1,),
-         jvp=elementwise_jvp)
+         jvp=elementwise_jvp, batch=_EW)
 # PyTorch's node names tell its overloads apart: tensor ** scalar is PowBackward0,
 # tensor ** tensor PowBackward1, scalar ** tensor PowBackward2
 POW_TENSOR = Op("pow", _pow_forward, POW.vjps, saves=(0, 1), saves_ans=(1,),
-                backward_name="PowBackward1")
+                backward_name="PowBackward1", jvp=elementwise_jvp, batch=_EW)
 POW_SCALAR_BASE = Op("pow", _pow_forward, POW.vjps, saves=(0, 1), saves_ans=(1,),
-                     backward_name="PowBackward2")
+                     backward_name="PowBackward2", jvp=elementwise_jvp, batch=_EW)
 
 
-def _maxmin_rule(pick):
-    # the larger (smaller) input gets the gradient; ties share it evenly, as in PyTorch
+def _maxmin_rule(loses):
+    # the larger (smaller) input gets the gradient; ties share it evenly, as in PyTorch. An input
+    # loses only where it compares strictly worse: both get the whole gradient where one is NaN
+    # (PyTorch's `where(x == y, g / 2, g).masked_fill_(x < y, 0)` for maximum's x)
     def rule(g, ans, x, y):
-        return where(eq(x, y), div(g, 2), where(pick(x, y), g, 0.0))
+        return where(eq(x, y), div(g, 2), where(loses(x, y), 0.0, g))
 
     return rule
 
 
 MAXIMUM = Op("maximum", _binary_forward("maximum", np.maximum),
-             (_maxmin_rule(lambda x, y: gt(x, y)), _maxmin_rule(lambda x, y: gt(y, x))),
-             saves=(0, 1))
-MINIMUM = Op("minimum", _binary_forward("minimum", np.minimum),
              (_maxmin_rule(lambda x, y: lt(x, y)), _maxmin_rule(lambda x, y: lt(y, x))),
-             saves=(0, 1))
+             saves=(0, 1), jvp=elementwise_jvp, batch=_EW)
+MINIMUM = Op("minimum", _binary_forward("minimum", np.minimum),
+             (_maxmin_rule(lambda x, y: gt(x, y)), _maxmin_rule(lambda x, y: gt(y, x))),
+             saves=(0, 1), jvp=elementwise_jvp, batch=_EW)
 
 
 def add(input, other, *, alpha=1):
@@ -269,10 +272,10 @@ def _zero_grad(g, ans, x, y):
 
 ROUNDED_DIV = {
     "floor": Op("floor_divide", _rounded_div(np.floor_divide), (_zero_grad, _zero_grad),
-                backward_name="DivBackward2"),
+                backward_name="DivBackward2", jvp=elementwise_jvp, batch=_EW),
     "trunc": Op("trunc_divide", _rounded_div(
         lambda x, y: np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y))),
-        (_zero_grad, _zero_grad), backward_name="DivBackward2"),
+        (_zero_grad, _zero_grad), backward_name="DivBackward2", jvp=elementwise_jvp, batch=_EW),
 }
 
 
@@ -303,7 +306,9 @@ divide = div
 
 
 def unary(name, np_fn, deriv, needs="x", floating=True):
-    """Declare an elementwise op from its forward and its local derivative (VJP = g * d)."""
+    """Declare an elementwise op from its forward and its local derivative (VJP = g * d,
+    JVP = tangent * d). `needs`: what d reads ("x", "ans" or both); `floating`: integer and bool
+    inputs are computed in the default float dtype."""
 
     if floating:
         def forward(x):
@@ -318,7 +323,7 @@ def unary(name, np_fn, deriv, needs="x", floating=True):
         return mul(tangents[0], deriv(x, ans))
 
     op = Op(name, forward, (vjp,), saves=(0,) if "x" in needs else (),
-            saves_ans="ans" in needs, jvp=jvp)
+            saves_ans="ans" in needs, jvp=jvp, batch=_EW)
 
     def fn(input):
         return apply(op, (input,), {})
@@ -452,8 +457,9 @@ def _clamp_vjp_hi(g, ans, x, lo, hi):
 
 
 CLAMP = Op("clamp", _clamp_forward, (_clamp_vjp_x, _clamp_vjp_lo, _clamp_vjp_hi),
-           saves=(0, 1, 2), backward_name="ClampBackward1")
-CLAMP_TENSOR = Op("clamp", _clamp_forward, CLAMP.vjps, saves=(0, 1, 2))  # all bounds tensors
+           saves=(0, 1, 2), backward_name="ClampBackward1", jvp=elementwise_jvp, batch=_EW)
+CLAMP_TENSOR = Op("clamp", _clamp_forward, CLAMP.vjps, saves=(0, 1, 2), jvp=elementwise_jvp,
+                  batch=_EW)  # all bounds tensors
 
 
 def clamp(input, min=None, max=None):
@@ -485,16 +491,89 @@ def _where_forward(cond, x, y):
 WHERE = Op("where", _where_forward,
            (None, lambda g, ans, c, x, y: where(c, g, 0.0),
             lambda g, ans, c, x, y: where(c, 0.0, g)),
-           saves=(0,))
+           saves=(0,), jvp=linear_jvp, batch=_EW)
 
 
-def where(condition, input=None, other=None):
-    """Elementwise `input if condition else other`; gradients flow to the branch taken."""
+def where(condition, input=None, other=None, *, safe=False):
+    """Elementwise `input if condition else other`; gradients flow to the branch taken.
+
+    As in PyTorch, the branch not taken still gets a zero gradient, and an op inside it whose
+    derivative is infinite or NaN there turns that zero into NaN (0 * inf):
+    `where(x > 0, sqrt(x), 0.)` has a NaN gradient at x <= 0. With `safe=True` (chainrule
+    only), the elementwise ops that computed `input` and `other` treat a zero incoming gradient
+    as a strong zero (0 * inf = 0), so the branch not taken contributes exactly 0:
+
+        >>> import chainrule as torch
+        >>> x = torch.tensor([-1.0, 0.0, 4.0], requires_grad=True)
+        >>> torch.where(x > 0, torch.sqrt(x), 0.0, safe=True).sum().backward()
+        >>> x.grad
+        tensor([0.0000, 0.0000, 0.2500])
+
+    The strong zeros apply to the nodes of those elementwise ops (walking back through
+    elementwise ops only, up to the first other op or leaf), for every backward through them,
+    and to the graphs their rules record with `create_graph=True` (higher orders stay safe).
+    """
     if input is None and other is None:
         from .shape import nonzero
 
         return nonzero(condition, as_tuple=True)
-    return apply(WHERE, (condition, input, other), {})
+    out = apply(WHERE, (condition, input, other), {})
+    if safe:
+        _strong_zero_history(input)
+        _strong_zero_history(other)
+    return out
+
+
+# --- where(safe=True): strong zeros in the elementwise history of a branch ------------------
+
+_STRONG_TWINS = {}  # op -> the same op whose VJP rules give 0 wherever g == 0
+_STRONG = set()  # the twins themselves
+
+
+def _strong_rule(rule):
+    def strong(g, ans, *args, **params):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # (0 * inf is masked)
+            r = rule(g, ans, *args, **params)
+        if getattr(r, "grad_fn", None) is not None:  # create_graph: higher orders stay safe
+            _strong_zero_history(r)
+        return where(eq(g, 0), 0.0, r)
+
+    return strong
+
+
+def _strong_twin(op):
+    if op in _STRONG:
+        return op
+    twin = _STRONG_TWINS.get(op)
+    if twin is None:
+        twin = Op.__new__(Op)
+        for slot in Op.__slots__:
+            setattr(twin, slot, getattr(op, slot))
+        twin.vjps = tuple(None if r is None else _strong_rule(r) for r in op.vjps)
+        _STRONG_TWINS[op] = twin
+        _STRONG.add(twin)
+    return twin
+
+
+def _is_elementwise(op):
+    return op.vjps is not None and op.batch in (_EW, _batch_unbatched_value)
+
+
+def _strong_zero_history(t):
+    """Swap the ops of the elementwise nodes that produced `t` for their strong-zero twins."""
+    from ..autograd.graph import OpNode
+
+    stack = [getattr(t, "grad_fn", None)]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        # (a node already converted had its whole elementwise history converted with it)
+        if not isinstance(node, OpNode) or id(node) in seen or node.op in _STRONG or \
+                not _is_elementwise(node.op):
+            continue
+        seen.add(id(node))
+        node.op = _strong_twin(node.op)
+        stack.extend(e[0] for e in node.next_edges if e is not None)
 
 
 # --- comparisons and logic (no gradient) ------------------------------------------------------
@@ -504,7 +583,7 @@ def _compare(name, np_fn, int_kernel=None):
     forward = _binary_forward(name, np_fn)
     if int_kernel is not None:
         forward = _integer_only(forward, int_kernel)
-    op = Op(name, forward)
+    op = Op(name, forward, batch=_EW)
 
     def fn(input, other):
         return apply(op, (input, other), {})
@@ -550,11 +629,11 @@ bitwise_left_shift = _compare("bitwise_left_shift", np.left_shift, "lshift_cpu")
 bitwise_right_shift = _compare("bitwise_right_shift", np.right_shift, "rshift_cpu")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
-_LOGICAL_NOT = Op("logical_not", np.logical_not)
-_BITWISE_NOT = Op("bitwise_not", np.invert)
-_ISNAN = Op("isnan", np.isnan)
-_ISINF = Op("isinf", np.isinf)
-_ISFINITE = Op("isfinite", np.isfinite)
+_LOGICAL_NOT = Op("logical_not", np.logical_not, batch=_EW)
+_BITWISE_NOT = Op("bitwise_not", np.invert, batch=_EW)
+_ISNAN = Op("isnan", np.isnan, batch=_EW)
+_ISINF = Op("isinf", np.isinf, batch=_EW)
+_ISFINITE = Op("isfinite", np.isfinite, batch=_EW)
 
 
 def logical_not(input):
@@ -603,9 +682,19 @@ def _fill_forward(x, value):
 
 
 _FILL_RULES = (lambda g, ans, x, v: _zeros_like(g), lambda g, ans, x, v: g)
-FILL = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward2")
-FILL_TENSOR = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward3")
-ZERO = Op("zero", _fill_forward, _FILL_RULES)
+def _batch_unbatched_value(op, args, bdims, params):
+    """fill / masked_fill: broadcasting while the fill value is not batched (a batched 0-d
+    value would become 1-d, which these forwards refuse): otherwise the loop."""
+    if bdims[-1] is not None:
+        return None
+    return _EW(op, args, bdims, params)
+
+
+FILL = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward2", jvp=linear_jvp,
+          batch=_batch_unbatched_value)
+FILL_TENSOR = Op("fill", _fill_forward, _FILL_RULES, backward_name="FillBackward3",
+                 jvp=linear_jvp, batch=_batch_unbatched_value)
+ZERO = Op("zero", _fill_forward, _FILL_RULES, jvp=linear_jvp, batch=_batch_unbatched_value)
 
 
 def _copy_forward(x, src):
@@ -618,12 +707,13 @@ def _copy_forward(x, src):
         ) from None
 
 
+# (copy broadcasts src to x's shape, not both ways: no elementwise batching rule)
 COPY = Op("copy", _copy_forward, (lambda g, ans, x, s: _zeros_like(g), lambda g, ans, x, s: g),
-          backward_name="torch::autograd::CopyBackwards")
+          backward_name="torch::autograd::CopyBackwards", jvp=linear_jvp)
 CAST = Op("to", lambda x, dtype: x.astype(dtype), (lambda g, ans, x, dtype: g,),
-          backward_name="ToCopyBackward0")
-CAST_NONDIFF = Op("to", lambda x, dtype: x.astype(dtype))
-CLONE = Op("clone", lambda x: x.copy(), (lambda g, ans, x: g,))
+          backward_name="ToCopyBackward0", jvp=linear_jvp, batch=_EW)
+CAST_NONDIFF = Op("to", lambda x, dtype: x.astype(dtype), batch=_EW)
+CLONE = Op("clone", lambda x: x.copy(), (lambda g, ans, x: g,), jvp=linear_jvp, batch=_EW)
 
 
 def fill(input, value):
@@ -660,8 +750,9 @@ def _rsub_forward(x, y):
 
 
 _RSUB_RULES = (lambda g, ans, x, y: neg(g), lambda g, ans, x, y: g)
-RSUB = Op("rsub", _rsub_forward, _RSUB_RULES)
-RSUB_SCALAR = Op("rsub", _rsub_forward, _RSUB_RULES, backward_name="RsubBackward1")
+RSUB = Op("rsub", _rsub_forward, _RSUB_RULES, jvp=linear_jvp, batch=_EW)
+RSUB_SCALAR = Op("rsub", _rsub_forward, _RSUB_RULES, backward_name="RsubBackward1",
+                 jvp=linear_jvp, batch=_EW)
 
 
 def rsub(input, other, *, alpha=1):
@@ -711,7 +802,7 @@ def _no_derivative(name):
 FLOOR_DIVIDE = Op("floor_divide", _division_forward("floor_divide", np.floor_divide,
                                                     "div_floor_cpu"),
                   (_no_derivative("floor_divide"),) * 2,
-                  backward_name="torch::autograd::NotImplemented")
+                  backward_name="torch::autograd::NotImplemented", batch=_EW)
 def _remainder_np(x, y):
     """PyTorch's remainder: for floats fmod(x, y), moved by y when its sign differs from y's
     (NumPy's remainder gives -0.0 where PyTorch gives 0.0, as in 2 % -2.0)."""
@@ -724,7 +815,7 @@ def _remainder_np(x, y):
 REMAINDER = Op("remainder", _division_forward("remainder", _remainder_np, "remainder_cpu"),
                (lambda g, ans, x, y: g,
                 lambda g, ans, x, y: mul(neg(g), div(x, y, rounding_mode="floor"))),
-               rule_reads=((), (0, 1)))
+               rule_reads=((), (0, 1)), jvp=elementwise_jvp, batch=_EW)
 
 
 def floor_divide(input, other):
@@ -762,9 +853,11 @@ _TORCH_DTYPE_NAMES = {"int64": "long int", "float32": "float", "float64": "doubl
 _MASKED_FILL_RULES = (lambda g, ans, x, mask, v: where(mask, 0.0, g), None,
                       lambda g, ans, x, mask, v: where(mask, g, 0.0))
 MASKED_FILL = Op("masked_fill", _masked_fill_forward, _MASKED_FILL_RULES,
-                 rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward0")
+                 rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward0",
+                 jvp=linear_jvp, batch=_batch_unbatched_value)
 MASKED_FILL_TENSOR = Op("masked_fill", _masked_fill_forward, _MASKED_FILL_RULES,
-                        rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward1")
+                        rule_reads=((1,), (), (1,)), backward_name="MaskedFillBackward1",
+                        jvp=linear_jvp, batch=_batch_unbatched_value)
 
 
 def masked_fill(input, mask, value):

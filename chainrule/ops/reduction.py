@@ -1,34 +1,70 @@
-"""Reductions: sum, mean, max/min (full and along a dim), argmax/argmin, logsumexp, softmax,
-log_softmax.
+"""Reductions: sum mean nansum nanmean prod var std var_mean std_mean max min amax amin aminmax
+argmax argmin logsumexp norm dist renorm all any count_nonzero softmax log_softmax.
 
-Conventions at ties: a full max()/min() shares the gradient evenly among tied elements (as
-PyTorch's max() and amax do); max(dim)/min(dim) send it to the index they return (the first).
+Each op carries its VJP rules, its JVP rule (`jvp=`) and its vmap batching rule (`batch=`), all
+written with chainrule ops so that every order of derivative works. Order statistics (sort,
+topk, median, ...) are in sorting.py, scans (cumsum, cumprod, ...) in scan.py.
+
+Conventions at singular points (tested in tests/test_reduction_points.py, as PyTorch 2.13):
+
+- ties: max()/min() without dim, amax/amin/aminmax, median()/nanmedian() without dim, and the
+  inf-norms share the gradient evenly among the tied elements; max(dim)/min(dim) (and sort, topk,
+  kthvalue, median(dim), mode, cummax) send it to the index they return.
+- prod is exact with zeros in its input: with one zero the gradient there is the product of the
+  others (zero elsewhere), with several it is zero; second and higher derivatives are exact too.
+- norm'(0) = 0 for every p (a subgradient; p = 0 has no gradient at all), std'(x) = 0 where the
+  std is 0, and var/std with no degrees of freedom give nan (with a warning), as PyTorch.
+- logsumexp, softmax and log_softmax are computed after subtracting the max: finite, with finite
+  derivatives, for |x| up to 1e4 and beyond.
 """
 
+import math
+import warnings
 from collections import namedtuple
 
 import numpy as np
 
 from .._dtype import default_float_np, to_numpy_dtype
 from .._tensor import Tensor
-from ._core import Op, apply, normalize_dim
-from .elementwise import div, eq, exp, mul, sub, where
-from .shape import expand, reshape
+from . import _batching
+from ._core import Op, apply, linear_jvp, normalize_dim
+from .elementwise import abs as _abs
+from .elementwise import div, eq, exp, isnan, mul, pow, sign, sub, where
+from .shape import expand, permute, reshape
+
+__all__ = [
+    "all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "count_nonzero", "dist",
+    "log_softmax", "logsumexp", "max", "mean", "min", "nanmean", "nansum", "norm", "prod",
+    "renorm", "softmax", "std", "std_mean", "sum", "var", "var_mean",
+]
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
 _max_reduce = np.maximum.reduce
+_builtin_all = all
+_builtin_any = any
+
+_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def _raw(x):
+    """The array of a value a rule receives (a Tensor, an ndarray or a number)."""
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _keep_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+def _keep(v, x_shape, dims, keepdim):
+    """A reduced value reshaped so that it broadcasts against the input (reduced dims kept)."""
+    return v if keepdim else reshape(v, _keep_shape(x_shape, dims))
+
+
 def _unreduce(g, x_shape, dims, keepdim):
     """Broadcast a reduced gradient back over the reduced dims."""
-    if not keepdim:
-        g = reshape(g, _keep_shape(x_shape, dims))
-    return expand(g, x_shape)
+    return expand(_keep(g, x_shape, dims, keepdim), x_shape)
 
 
 def _dims(name, x, dim):
@@ -38,7 +74,76 @@ def _dims(name, x, dim):
     return normalize_dim(name, dim, nd)
 
 
-# --- sum / mean --------------------------------------------------------------------------------
+def _int_dim(name, dim):
+    """`dim` of an op that reduces one dimension: an int (a tuple is a TypeError, as in PyTorch)."""
+    if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
+        return int(dim)
+    raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+
+
+def _one_dim(name, x, dim):
+    """A single dim made non-negative (0 for a 0-d input, whose only valid dims are 0 and -1)."""
+    d = _dims(name, x, _int_dim(name, dim))
+    return d[0] if d else 0
+
+
+def _count(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+def _np_dtype(dtype):
+    return None if dtype is None else to_numpy_dtype(dtype)
+
+
+def _t0(tangents):
+    return tangents[0]
+
+
+def _picked(x, ans):
+    """The elements a max-like full reduction picked: those equal to its result, or the NaNs
+    when the result is NaN (PyTorch's evenly_distribute_backward)."""
+    xd, ad = _raw(x), _raw(ans)
+    if ad.dtype.kind == "f" and np.isnan(ad).any():
+        return (xd == ad) | (np.isnan(xd) & np.isnan(ad))
+    return xd == ad
+
+
+def _even_share(t, x, ans, dims):
+    """The tangent (or gradient) of a reduction that picks the elements equal to its result and
+    shares evenly among ties: sum(t * mask) / count, reduced over `dims` (kept)."""
+    mask = _picked(x, ans)
+    return div(sum(mul(t, mask), dims, keepdim=True), sum(mask, dims, keepdim=True))
+
+
+def _full_batch(dims_op):
+    """vmap rule of a reduction over every dim: the same reduction over all but the batch dim,
+    by `dims_op` (an op with `dims` and `keepdim` params and the same rules)."""
+
+    def rule(op, args, bdims, params):
+        x = _batching.move_to_front(args[0], bdims[0])
+        return apply(dims_op, (x,), {**params, "dims": tuple(range(1, x.ndim)),
+                                       "keepdim": False}), 0
+
+    return rule
+
+
+def _batch_dims(op, args, bdims, params):
+    """vmap rule of a reduction over `dims` (normalized, non-negative): the batch dim first and
+    each dim + 1. A 0-d logical input has dims () and stays elementwise, which is right."""
+    if bdims[0] is None or _builtin_any(b is not None for b in bdims[1:]):
+        return None
+    x = _batching.move_to_front(args[0], bdims[0])
+    return apply(op, (x, *args[1:]), {**params, "dims": tuple(d + 1 for d in params["dims"])}), 0
+
+
+_BATCH_DIMS = _batch_dims
+_BATCH_DIM = _batching.dims("dim")
+
+
+# --- sum / mean / nansum / nanmean ----------------------------------------------------------------
 
 def _sum_forward(x, dims, keepdim, dtype):
     if dtype is None and x.dtype.kind in "biu" and x.dtype != np.int64:
@@ -46,9 +151,10 @@ def _sum_forward(x, dims, keepdim, dtype):
     return _add_reduce(x, axis=dims, keepdims=keepdim, dtype=dtype)  # np.sum without its wrapper
 
 
+_SUM = {"jvp": linear_jvp, "batch": _BATCH_DIMS}
 SUM = Op("sum", _sum_forward,
-         (lambda g, ans, x, dims, keepdim, dtype: _unreduce(g, x.shape, dims, keepdim),))
-SUM_DIM = Op("sum", _sum_forward, SUM.vjps, backward_name="SumBackward1")  # sum(x, dim)
+         (lambda g, ans, x, dims, keepdim, dtype: _unreduce(g, x.shape, dims, keepdim),), **_SUM)
+SUM_DIM = Op("sum", _sum_forward, SUM.vjps, backward_name="SumBackward1", **_SUM)  # sum(x, dim)
 
 
 def _mean_forward(x, dims, keepdim, dtype):
@@ -64,27 +170,21 @@ def _mean_forward(x, dims, keepdim, dtype):
     return np.mean(x, axis=dims, keepdims=keepdim, dtype=dtype)
 
 
-def _count(shape, dims):
-    n = 1
-    for d in dims:
-        n *= shape[d]
-    return n
-
-
 def _mean_vjp(g, ans, x, dims, keepdim, dtype):
     return _unreduce(div(g, _count(x.shape, dims) or 1), x.shape, dims, keepdim)
 
 
-MEAN = Op("mean", _mean_forward, (_mean_vjp,))
-MEAN_DIM = Op("mean", _mean_forward, (_mean_vjp,), backward_name="MeanBackward1")
-
-
-def _np_dtype(dtype):
-    return None if dtype is None else to_numpy_dtype(dtype)
+MEAN = Op("mean", _mean_forward, (_mean_vjp,), **_SUM)
+MEAN_DIM = Op("mean", _mean_forward, (_mean_vjp,), backward_name="MeanBackward1", **_SUM)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
-    """Sum over `dim` (an int, a tuple of ints, or None for all)."""
+    """Sum over `dim` (an int, a tuple of ints, or None for all).
+
+        >>> import chainrule as torch
+        >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
+        tensor([4., 6.])
+    """
     dims = _dims("sum", input, dim)
     return apply(SUM if dim is None else SUM_DIM, (input,),
                  {"dims": dims, "keepdim": keepdim, "dtype": _np_dtype(dtype)})
@@ -97,14 +197,281 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                  {"dims": dims, "keepdim": keepdim, "dtype": _np_dtype(dtype)})
 
 
-# --- max / min ---------------------------------------------------------------------------------
+def _nansum_forward(x, dims, keepdim, dtype):
+    if x.dtype.kind == "f":
+        x = np.where(np.isnan(x), 0, x)
+    return _sum_forward(x, dims, keepdim, dtype)
+
+
+def _nansum_vjp(g, ans, x, dims, keepdim, dtype):
+    # a product with the mask, not a where: an infinite g (nanmean of an all-NaN slice) gives nan
+    return mul(_unreduce(g, x.shape, dims, keepdim), ~np.isnan(_raw(x)))
+
+
+def _nansum_jvp(tangents, ans, x, dims, keepdim, dtype):
+    return sum(mul(tangents[0], ~np.isnan(_raw(x))), dims, keepdim)
+
+
+NANSUM = Op("nansum", _nansum_forward, (_nansum_vjp,), saves=(0,), jvp=_nansum_jvp,
+            batch=_BATCH_DIMS)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """sum() treating NaN as zero (NaN elements get no gradient)."""
+    return apply(NANSUM, (input,), {"dims": _dims("nansum", input, dim), "keepdim": keepdim,
+                                     "dtype": _np_dtype(dtype)})
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """mean() of the elements that are not NaN (nansum / their count), as PyTorch composes it."""
+    from .elementwise import logical_not
+
+    in_dtype = input.dtype if isinstance(input, _ndarray) else input._data.dtype
+    if in_dtype.kind != "f":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_TORCH_NAMES.get(in_dtype.name, in_dtype.name)}")
+    count = sum(logical_not(isnan(input)), dim, keepdim)
+    return div(nansum(input, dim, keepdim, dtype=dtype), count)
+
+
+# --- prod ---------------------------------------------------------------------------------------
+
+def _prod_forward(x, dims, keepdim, dtype):
+    if dtype is None and x.dtype.kind in "biu":
+        dtype = np.int64
+    return np.multiply.reduce(x, axis=dims, keepdims=keepdim, dtype=dtype)
+
+
+def _prod_except(x, dims):
+    """For each element of x, the product over `dims` of all the other elements: exact with
+    zeros (exclusive cumulative products from both ends), and differentiable to any order."""
+    from .scan import exclusive_cumprod
+
+    if len(dims) != 1:  # move the reduced dims last and merge them into one
+        rest = [d for d in range(x.ndim) if d not in dims]
+        perm = tuple(rest + list(dims))
+        moved = permute(x, perm)
+        merged = reshape(moved, tuple(moved.shape[:len(rest)]) + (-1,))
+        out = reshape(_prod_except(merged, (len(rest),)), tuple(moved.shape))
+        return permute(out, tuple(int(i) for i in np.argsort(perm)))
+    d = dims[0]
+    return mul(exclusive_cumprod(x, d, False), exclusive_cumprod(x, d, True))
+
+
+def _prod_factor(x, ans_kept, dims):
+    """d prod / d x, shaped like x: ans / x when no element is zero (as PyTorch), else exact."""
+    if not (_raw(x) == 0).any():
+        return div(ans_kept, x)
+    return _prod_except(x, dims)
+
+
+def _prod_all_vjp(g, ans, x, dims, keepdim, dtype):
+    if not isinstance(g, Tensor) and not isinstance(x, Tensor) and \
+            np.count_nonzero(_raw(x) == 0) > 1:
+        return np.zeros(x.shape, dtype=np.result_type(g, x))  # as PyTorch (first order only)
+    return _prod_vjp(g, ans, x, dims, keepdim, dtype)
+
+
+def _prod_vjp(g, ans, x, dims, keepdim, dtype):
+    if not dims:
+        return g
+    g = _keep(g, x.shape, dims, keepdim)
+    return mul(g, _prod_factor(x, _keep(ans, x.shape, dims, keepdim), dims))
+
+
+def _prod_jvp(tangents, ans, x, dims, keepdim, dtype):
+    t = tangents[0]
+    if not dims:
+        return t
+    return sum(mul(t, _prod_factor(x, _keep(ans, x.shape, dims, keepdim), dims)), dims, keepdim)
+
+
+_PROD = {"saves": (0,), "saves_ans": True, "jvp": _prod_jvp, "batch": _BATCH_DIMS}
+PROD = Op("prod", _prod_forward, (_prod_all_vjp,), **_PROD)
+PROD_DIM = Op("prod", _prod_forward, (_prod_vjp,), backward_name="ProdBackward1", **_PROD)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements, or along one `dim` (exact gradients with zeros).
+
+        >>> import chainrule as torch
+        >>> x = torch.tensor([2., 0., 3.], requires_grad=True)
+        >>> torch.prod(x).backward()
+        >>> x.grad
+        tensor([0., 6., 0.])
+    """
+    if dim is None:
+        return apply(PROD, (input,), {"dims": tuple(range(input.ndim)), "keepdim": False,
+                                       "dtype": _np_dtype(dtype)})
+    d = _one_dim("prod", input, dim)
+    return apply(PROD_DIM, (input,), {"dims": (d,) if input.ndim else (), "keepdim": keepdim,
+                                       "dtype": _np_dtype(dtype)})
+
+
+# --- var / std ------------------------------------------------------------------------------------
+
+def _dof(shape, dims, correction):
+    dof = _count(shape, dims) - correction
+    return dof if dof > 0 else 0
+
+
+def _check_float(name, x):
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{name}(): std and var only support floating point and complex "
+                           f"dtypes (got {_TORCH_NAMES.get(x.dtype.name, x.dtype.name)})")
+
+
+def _var_np(name, x, dims, correction, keepdim):
+    _check_float(name, x)
+    dof = _dof(x.shape, dims, correction)
+    if dof == 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=5)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = _add_reduce(x, axis=dims, keepdims=True) / x.dtype.type(_count(x.shape, dims))
+        d = x - m
+        return (_add_reduce(d * d, axis=dims, keepdims=keepdim) / x.dtype.type(dof)).astype(
+            x.dtype, copy=False)
+
+
+def _var_forward(x, dims, correction, keepdim, full):
+    return _var_np("var", x, dims, correction, keepdim)
+
+
+def _std_forward(x, dims, correction, keepdim, full):
+    return np.sqrt(_var_np("std", x, dims, correction, keepdim))
+
+
+def _var_factor(x, dims, correction, full):
+    """d var / d x, shaped like x: 2 (x - mean) / dof (inf / nan without degrees of freedom)."""
+    dof = _dof(x.shape, dims, correction)
+    centered = sub(x, mean(x, dims, keepdim=True))
+    if dof > 0:
+        return mul(centered, 2.0 / dof)
+    if full:  # PyTorch's dim=None (or 0-d) reduction: nan where x is the mean, else inf
+        return where(eq(centered, 0), math.nan, math.inf)
+    return mul(centered, math.inf)
+
+
+def _var_vjp(g, ans, x, dims, correction, keepdim, full):
+    return mul(_keep(g, x.shape, dims, keepdim), _var_factor(x, dims, correction, full))
+
+
+def _var_jvp(tangents, ans, x, dims, correction, keepdim, full):
+    return sum(mul(tangents[0], _var_factor(x, dims, correction, full)), dims, keepdim)
+
+
+def _over_twice_std(g, ans):
+    """g / (2 std), zero where std is 0 (as PyTorch: the gradient of sqrt at 0 is taken as 0)."""
+    zero = eq(ans, 0)
+    return where(zero, 0.0, div(g, mul(where(zero, 1.0, ans), 2.0)))
+
+
+def _std_vjp(g, ans, x, dims, correction, keepdim, full):
+    g = _over_twice_std(_keep(g, x.shape, dims, keepdim), _keep(ans, x.shape, dims, keepdim))
+    return mul(g, _var_factor(x, dims, correction, full))
+
+
+def _std_jvp(tangents, ans, x, dims, correction, keepdim, full):
+    return _over_twice_std(_var_jvp(tangents, ans, x, dims, correction, keepdim, full), ans)
+
+
+VAR = Op("var", _var_forward, (_var_vjp,), saves=(0,), jvp=_var_jvp, batch=_BATCH_DIMS)
+STD = Op("std", _std_forward, (_std_vjp,), saves=(0,), saves_ans=True, jvp=_std_jvp,
+         batch=_BATCH_DIMS)
+
+
+def _var_args(name, input, dim, unbiased, keepdim, correction):
+    """PyTorch's var/std overloads: (dim, unbiased, keepdim), (dim, *, correction, keepdim) and
+    the legacy (unbiased) with a bool in place of dim."""
+    if isinstance(dim, bool):
+        if unbiased is not None:
+            raise TypeError(f"{name}() received an invalid combination of arguments: a bool "
+                            "'unbiased' cannot be followed by another 'unbiased'")
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got both "
+                        "'unbiased' and 'correction'; pass only one of them")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    if isinstance(correction, Tensor):
+        correction = correction.item()
+    return {"dims": _dims(name, input, dim), "correction": correction, "keepdim": bool(keepdim),
+            "full": dim is None or input.ndim == 0}
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over `dim` with Bessel's correction (`correction=1` by default; `unbiased`
+    is the legacy spelling: True is correction=1, False is correction=0)."""
+    return apply(VAR, (input,), _var_args("var", input, dim, unbiased, keepdim, correction))
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation: sqrt(var(...)), same arguments as var()."""
+    return apply(STD, (input,), _var_args("std", input, dim, unbiased, keepdim, correction))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(var, mean) over the same dims."""
+    params = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
+    return (apply(VAR, (input,), params),
+            apply(MEAN_DIM, (input,), {"dims": params["dims"], "keepdim": params["keepdim"],
+                                       "dtype": None}))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(std, mean) over the same dims."""
+    params = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
+    return (apply(STD, (input,), params),
+            apply(MEAN_DIM, (input,), {"dims": params["dims"], "keepdim": params["keepdim"],
+                                       "dtype": None}))
+
+
+# --- max / min / amax / amin / aminmax -------------------------------------------------------------
 
 def _check_nonempty(name, x, dims):
-    if x.size == 0 and (not dims or any(x.shape[d] == 0 for d in dims) or x.ndim == 0):
+    size = x.numel() if isinstance(x, Tensor) else x.size
+    if size == 0 and (not dims or _builtin_any(x.shape[d] == 0 for d in dims) or x.ndim == 0):
         raise RuntimeError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
             "the reduction dim with the 'dim' argument."
         )
+
+
+def _check_reduce_dims(name, x, dim, dims):
+    """PyTorch's errors for a max-like reduction without an identity on an empty input."""
+    if x.numel() == 0:
+        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+            _check_nonempty(name, x, ())
+        for d in dims:
+            if x.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _amax_forward(np_fn):
+    def forward(x, dims, keepdim):
+        return np_fn(x, axis=dims, keepdims=keepdim)
+
+    return forward
+
+
+def _amax_vjp(g, ans, x, dims, keepdim):
+    g = _keep(g, x.shape, dims, keepdim)
+    mask = eq(x, _keep(ans, x.shape, dims, keepdim))
+    return div(mul(g, mask), sum(mask, dims, keepdim=True))
+
+
+def _amax_jvp(tangents, ans, x, dims, keepdim):
+    out = _even_share(tangents[0], x, _keep(ans, x.shape, dims, keepdim), dims)
+    return out if keepdim else reshape(out, tuple(ans.shape))
+
+
+_AMAX = {"saves": (0,), "saves_ans": True, "jvp": _amax_jvp, "batch": _BATCH_DIMS}
+AMAX = Op("amax", _amax_forward(np.maximum.reduce), (_amax_vjp,), **_AMAX)
+AMIN = Op("amin", _amax_forward(np.minimum.reduce), (_amax_vjp,), **_AMAX)
+AMINMAX_MIN = Op("aminmax", AMIN.forward, (_amax_vjp,), backward_name="AminmaxBackward0", **_AMAX)
+AMINMAX_MAX = Op("aminmax", AMAX.forward, (_amax_vjp,), backward_name="AminmaxBackward0", **_AMAX)
 
 
 def _full_forward(np_fn, name):
@@ -115,16 +482,20 @@ def _full_forward(np_fn, name):
     return forward
 
 
-def _even_share(g, ans, x):
-    # ties share the gradient evenly
-    mask = eq(x, ans)
+def _even_share_vjp(g, ans, x):
+    mask = _picked(x, ans)  # ties share the gradient evenly
     return div(mul(g, mask), sum(mask))
 
 
-MAX_ALL = Op("max", _full_forward(np.maximum.reduce, "max"), (_even_share,), saves=(0,),
-             saves_ans=True, backward_name="MaxBackward1")
-MIN_ALL = Op("min", _full_forward(np.minimum.reduce, "min"), (_even_share,), saves=(0,),
-             saves_ans=True, backward_name="MinBackward1")
+def _full_even_jvp(tangents, ans, x):
+    return reshape(_even_share(tangents[0], x, ans, tuple(range(x.ndim))), ())
+
+
+_FULL = {"saves": (0,), "saves_ans": True, "jvp": _full_even_jvp}
+MAX_ALL = Op("max", _full_forward(np.maximum.reduce, "max"), (_even_share_vjp,),
+             backward_name="MaxBackward1", batch=_full_batch(AMAX), **_FULL)
+MIN_ALL = Op("min", _full_forward(np.minimum.reduce, "min"), (_even_share_vjp,),
+             backward_name="MinBackward1", batch=_full_batch(AMIN), **_FULL)
 
 
 def _dim_forward(np_arg, name):
@@ -142,7 +513,7 @@ def _dim_forward(np_arg, name):
 
 def _arg_mask(np_arg, x, dim):
     """A boolean mask that is True at the index an arg-reduction picks along `dim`."""
-    data = getattr(x, "_data", x)
+    data = _raw(x)
     if data.ndim == 0:
         return np.ones((), dtype=bool)
     idx = np.expand_dims(np_arg(data, axis=dim), dim)
@@ -152,7 +523,7 @@ def _arg_mask(np_arg, x, dim):
 
 def _dim_vjp(np_arg):
     def rule(g, ans, x, dim, keepdim):
-        if np.ndim(getattr(x, "_data", x)) == 0:
+        if x.ndim == 0:
             return g
         if not keepdim:
             g = reshape(g, _keep_shape(x.shape, (dim,)))
@@ -161,50 +532,57 @@ def _dim_vjp(np_arg):
     return rule
 
 
+def _dim_jvp(np_arg):
+    def rule(tangents, ans, x, dim, keepdim):
+        t = tangents[0]
+        if x.ndim == 0:
+            return t
+        return sum(where(_arg_mask(np_arg, x, dim), t, 0.0), dim, keepdim)
+
+    return rule
+
+
 MAX_DIM = Op("max_dim", _dim_forward(np.argmax, "max"), (_dim_vjp(np.argmax),), saves=(0,),
-             backward_name="MaxBackward0")
+             backward_name="MaxBackward0", jvp=_dim_jvp(np.argmax), batch=_BATCH_DIM)
 MIN_DIM = Op("min_dim", _dim_forward(np.argmin, "min"), (_dim_vjp(np.argmin),), saves=(0,),
-             backward_name="MinBackward0")
+             backward_name="MinBackward0", jvp=_dim_jvp(np.argmin), batch=_BATCH_DIM)
 
 _return_types = {}
 
 
-def _return_type(name):
+def return_type(name, fields=("values", "indices")):
+    """The named tuple class PyTorch calls torch.return_types.<name>."""
     cls = _return_types.get(name)
     if cls is None:
-        cls = _return_types[name] = namedtuple(name, ["values", "indices"])
-        cls.__repr__ = lambda self: (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
-                                     f"indices={self.indices!r})")
+        cls = _return_types[name] = namedtuple(name, fields)
+        cls.__module__ = "torch.return_types"
+
+        def __repr__(self):
+            inner = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+            return f"torch.return_types.{name}(\n{inner})"
+
+        cls.__repr__ = __repr__
     return cls
 
 
-def _reduce_with_indices(name, op, np_arg, input, dim, keepdim):
-    d = _dims(name, input, dim)
-    d = d[0] if d else 0
-    values = apply(op, (input,), {"dim": d, "keepdim": keepdim})
-    indices = _argreduce(np_arg, name, input, d, keepdim)
-    return _return_type(name)(values, indices)
+_return_type = return_type  # the earlier private name
 
 
-def _binary_or_reduce(name, all_op, dim_op, np_arg, pair_fn):
+def _binary_or_reduce(name, all_op, dim_op, arg_op, pair_fn):
     def fn(input, dim=None, keepdim=False):
         if dim is None:
             return apply(all_op, (input,), {})
         if isinstance(dim, Tensor):
             return pair_fn(input, dim)  # max(a, b) is maximum
-        return _reduce_with_indices(name, dim_op, np_arg, input, _int_dim(name, dim), keepdim)
+        d = _one_dim(name, input, dim)
+        values = apply(dim_op, (input,), {"dim": d, "keepdim": keepdim})
+        indices = apply(arg_op, (input,), {"dim": d, "keepdim": keepdim})
+        return return_type(name)(values, indices)
 
     fn.__name__ = name
     fn.__doc__ = (f"{name}(input) -> the {name} element; {name}(input, dim, keepdim=False) -> "
                   f"(values, indices); {name}(input, other) -> elementwise.")
     return fn
-
-
-def _int_dim(name, dim):
-    """`dim` of an op that reduces one dimension: an int (a tuple is a TypeError, as in PyTorch)."""
-    if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        return int(dim)
-    raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
 
 
 def _maximum(a, b):
@@ -219,36 +597,35 @@ def _minimum(a, b):
     return minimum(a, b)
 
 
-max = _binary_or_reduce("max", MAX_ALL, MAX_DIM, np.argmax, _maximum)
-min = _binary_or_reduce("min", MIN_ALL, MIN_DIM, np.argmin, _minimum)
-
-
-def _amax_forward(np_fn):
-    def forward(x, dims, keepdim):
-        _check_nonempty("amax", x, dims)
-        return np_fn(x, axis=dims, keepdims=keepdim)
-
-    return forward
-
-
-def _amax_vjp(g, ans, x, dims, keepdim):
-    ans = reshape(ans, _keep_shape(x.shape, dims))
-    g = reshape(g, _keep_shape(x.shape, dims))
-    mask = eq(x, ans)
-    return div(mul(g, mask), sum(mask, dims, keepdim=True))
-
-
-AMAX = Op("amax", _amax_forward(np.maximum.reduce), (_amax_vjp,), saves=(0,), saves_ans=True)
-AMIN = Op("amin", _amax_forward(np.minimum.reduce), (_amax_vjp,), saves=(0,), saves_ans=True)
-
-
 def amax(input, dim=(), keepdim=False):
-    return apply(AMAX, (input,), {"dims": _dims("amax", input, dim), "keepdim": keepdim})
+    """The maximum over `dim` (all dims by default); ties share the gradient evenly."""
+    dims = _dims("amax", input, dim)
+    _check_reduce_dims("amax", input, dim, dims)
+    return apply(AMAX, (input,), {"dims": dims, "keepdim": keepdim})
 
 
 def amin(input, dim=(), keepdim=False):
-    return apply(AMIN, (input,), {"dims": _dims("amin", input, dim), "keepdim": keepdim})
+    """The minimum over `dim` (all dims by default); ties share the gradient evenly."""
+    dims = _dims("amin", input, dim)
+    _check_reduce_dims("amin", input, dim, dims)
+    return apply(AMIN, (input,), {"dims": dims, "keepdim": keepdim})
 
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) over one `dim` or all: torch.return_types.aminmax(min, max)."""
+    if dim is None:
+        dims = tuple(range(input.ndim))
+    else:
+        dims = (_one_dim("aminmax", input, dim),) if input.ndim else ()
+    if _builtin_any(input.shape[d] == 0 for d in dims) or (dim is None and input.numel() == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    params = {"dims": dims, "keepdim": keepdim}
+    return return_type("aminmax", ("min", "max"))(apply(AMINMAX_MIN, (input,), params),
+                                                  apply(AMINMAX_MAX, (input,), params))
+
+
+# --- argmax / argmin -------------------------------------------------------------------------------
 
 def _arg_forward(np_arg, name):
     def forward(x, dim, keepdim):
@@ -269,27 +646,76 @@ def _arg_forward(np_arg, name):
     return forward
 
 
-ARGMAX = Op("argmax", _arg_forward(np.argmax, "argmax"))
-ARGMIN = Op("argmin", _arg_forward(np.argmin, "argmin"))
+def _arg_batch(op, args, bdims, params):
+    """vmap rule of argmax/argmin: dim=None flattens every dim but the batch's."""
+    x = _batching.move_to_front(args[0], bdims[0])
+    nd = x.ndim - 1
+    dim, keepdim = params["dim"], params["keepdim"]
+    if dim is None:
+        size = x.shape[0]
+        flat = reshape(x, (size, _count(tuple(x.shape), range(1, x.ndim))))
+        out = apply(op, (flat,), {"dim": 1, "keepdim": False})
+        return (reshape(out, (size,) + (1,) * nd) if keepdim else out), 0
+    if nd == 0:
+        return None
+    return apply(op, (x,), {"dim": dim % nd + 1, "keepdim": keepdim}), 0
 
 
-def _argreduce(np_arg, name, input, dim, keepdim):
-    op = ARGMAX if np_arg is np.argmax else ARGMIN
-    return apply(op, (input,), {"dim": dim, "keepdim": keepdim})
+ARGMAX = Op("argmax", _arg_forward(np.argmax, "argmax"), batch=_arg_batch)
+ARGMIN = Op("argmin", _arg_forward(np.argmin, "argmin"), batch=_arg_batch)
 
 
 def argmax(input, dim=None, keepdim=False):
+    """The index of the maximum (of the flattened input when dim is None); the first on ties."""
     if dim is not None:
-        dim = _dims("argmax", input, _int_dim("argmax", dim))
-        dim = dim[0] if dim else 0
+        dim = _one_dim("argmax", input, dim)
     return apply(ARGMAX, (input,), {"dim": dim, "keepdim": keepdim})
 
 
 def argmin(input, dim=None, keepdim=False):
+    """The index of the minimum (of the flattened input when dim is None); the first on ties."""
     if dim is not None:
-        dim = _dims("argmin", input, _int_dim("argmin", dim))
-        dim = dim[0] if dim else 0
+        dim = _one_dim("argmin", input, dim)
     return apply(ARGMIN, (input,), {"dim": dim, "keepdim": keepdim})
+
+
+max = _binary_or_reduce("max", MAX_ALL, MAX_DIM, ARGMAX, _maximum)
+min = _binary_or_reduce("min", MIN_ALL, MIN_DIM, ARGMIN, _minimum)
+
+
+# --- all / any / count_nonzero ---------------------------------------------------------------------
+
+def _logical_forward(np_fn):
+    def forward(x, dims, keepdim):
+        out = np.asarray(np_fn(x, axis=dims, keepdims=keepdim))
+        return out.astype(np.uint8) if x.dtype == np.uint8 else out  # uint8 stays uint8
+
+    return forward
+
+
+ALL = Op("all", _logical_forward(np.all), batch=_BATCH_DIMS)
+ANY = Op("any", _logical_forward(np.any), batch=_BATCH_DIMS)
+COUNT_NONZERO = Op("count_nonzero",
+                   lambda x, dims, keepdim: np.asarray(
+                       np.count_nonzero(x, axis=dims), dtype=np.int64).reshape(
+                       tuple(s for i, s in enumerate(x.shape) if i not in dims)),
+                   batch=_BATCH_DIMS)
+
+
+def all(input, dim=None, keepdim=False):
+    """True where every element (along dim: an int, a tuple or None) is nonzero."""
+    return apply(ALL, (input,), {"dims": _dims("all", input, dim), "keepdim": keepdim})
+
+
+def any(input, dim=None, keepdim=False):
+    """True where some element (along dim: an int, a tuple or None) is nonzero."""
+    return apply(ANY, (input,), {"dims": _dims("any", input, dim), "keepdim": keepdim})
+
+
+def count_nonzero(input, dim=None):
+    """The number of nonzero elements (along dim: an int, a tuple or None), as int64."""
+    return apply(COUNT_NONZERO, (input,), {"dims": _dims("count_nonzero", input, dim),
+                                            "keepdim": False})
 
 
 # --- logsumexp, softmax, log_softmax: fused for stability (|x| up to 1e4 and beyond) -----------
@@ -314,14 +740,21 @@ def _logsumexp_forward(x, dims, keepdim):
     return out if keepdim else np.squeeze(out, dims)
 
 
+def _softmax_of(x, ans_kept):
+    return exp(sub(x, ans_kept))  # <= 1 everywhere: no overflow
+
+
 def _logsumexp_vjp(g, ans, x, dims, keepdim):
-    if not keepdim:
-        g = reshape(g, _keep_shape(x.shape, dims))
-        ans = reshape(ans, _keep_shape(x.shape, dims))
-    return mul(g, exp(sub(x, ans)))
+    return mul(_keep(g, x.shape, dims, keepdim), _softmax_of(x, _keep(ans, x.shape, dims, keepdim)))
 
 
-LOGSUMEXP = Op("logsumexp", _logsumexp_forward, (_logsumexp_vjp,), saves=(0,), saves_ans=True)
+def _logsumexp_jvp(tangents, ans, x, dims, keepdim):
+    p = _softmax_of(x, _keep(ans, x.shape, dims, keepdim))
+    return sum(mul(tangents[0], p), dims, keepdim)
+
+
+LOGSUMEXP = Op("logsumexp", _logsumexp_forward, (_logsumexp_vjp,), saves=(0,), saves_ans=True,
+               jvp=_logsumexp_jvp, batch=_BATCH_DIMS)
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -344,10 +777,6 @@ def _shifted(name, x, dim):
     return x - _max_reduce(x, axis=dim, keepdims=True)
 
 
-_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                "int64": "Long"}
-
-
 def _softmax_forward(x, dim):
     if x.ndim == 0 and x.dtype.kind == "f":
         with np.errstate(invalid="ignore"):
@@ -366,33 +795,210 @@ def _log_softmax_forward(x, dim):
         return z - np.log(_add_reduce(np.exp(z), axis=dim, keepdims=True))
 
 
-SOFTMAX = Op("softmax", _softmax_forward,
-             (lambda g, ans, x, dim: mul(ans, sub(g, sum(mul(g, ans), dim, keepdim=True))),),
-             saves_ans=True, backward_name="SoftmaxBackward0")
-LOG_SOFTMAX = Op("log_softmax", _log_softmax_forward,
-                 (lambda g, ans, x, dim: sub(g, mul(exp(ans), sum(g, dim, keepdim=True))),),
-                 saves_ans=True, backward_name="LogSoftmaxBackward0")
+def _softmax_vjp(g, ans, x, dim):
+    return mul(ans, sub(g, sum(mul(g, ans), dim, keepdim=True)))
+
+
+def _softmax_jvp(tangents, ans, x, dim):
+    return _softmax_vjp(tangents[0], ans, x, dim)  # J is symmetric: J t = J^T t
+
+
+def _log_softmax_vjp(g, ans, x, dim):
+    return sub(g, mul(exp(ans), sum(g, dim, keepdim=True)))
+
+
+def _log_softmax_jvp(tangents, ans, x, dim):
+    t = tangents[0]
+    return sub(t, sum(mul(t, exp(ans)), dim, keepdim=True))
+
+
+SOFTMAX = Op("softmax", _softmax_forward, (_softmax_vjp,), saves_ans=True,
+             backward_name="SoftmaxBackward0", jvp=_softmax_jvp, batch=_BATCH_DIM)
+LOG_SOFTMAX = Op("log_softmax", _log_softmax_forward, (_log_softmax_vjp,), saves_ans=True,
+                 backward_name="LogSoftmaxBackward0", jvp=_log_softmax_jvp, batch=_BATCH_DIM)
 
 
 def _softmax_dim(name, input, dim):
-    if dim is not None:
-        dim = _int_dim(name, dim)
     if dim is None:
-        nd = np.ndim(getattr(input, "_data", input))
+        nd = input.ndim
         dim = 0 if nd in (0, 1, 3) else 1  # PyTorch's legacy implicit choice
-    d = _dims(name, input, dim)
-    return d[0] if d else 0
+    return _one_dim(name, input, dim)
 
 
 def softmax(input, dim=None, dtype=None):
-    """exp(x) / sum(exp(x)) along dim, computed stably."""
+    """exp(x) / sum(exp(x)) along dim, computed stably (after casting to `dtype` if given)."""
     if dtype is not None:
         input = input.to(dtype)
     return apply(SOFTMAX, (input,), {"dim": _softmax_dim("softmax", input, dim)})
 
 
 def log_softmax(input, dim=None, dtype=None):
-    """x - logsumexp(x) along dim, computed stably."""
+    """x - logsumexp(x) along dim, computed stably (after casting to `dtype` if given)."""
     if dtype is not None:
         input = input.to(dtype)
     return apply(LOG_SOFTMAX, (input,), {"dim": _softmax_dim("log_softmax", input, dim)})
+
+
+# --- norms ----------------------------------------------------------------------------------------
+
+def _vector_norm_forward(x, ord, dims, keepdim):
+    a = np.abs(x)
+    if ord == 2:
+        return np.sqrt(_add_reduce(a * a, axis=dims, keepdims=keepdim))
+    if ord == 1:
+        return _add_reduce(a, axis=dims, keepdims=keepdim)
+    if math.isinf(ord):
+        if x.size == 0 and (not dims or _builtin_any(x.shape[d] == 0 for d in dims)):
+            raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty "
+                               "tensor because the operation does not have an identity")
+        fn = np.maximum.reduce if ord > 0 else np.minimum.reduce
+        return fn(a, axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return _add_reduce(a != 0, axis=dims, keepdims=keepdim, dtype=x.dtype)
+    with np.errstate(divide="ignore", over="ignore"):
+        return np.power(_add_reduce(np.power(a, ord), axis=dims, keepdims=keepdim), 1.0 / ord)
+
+
+def _sgn(x):
+    """sign(x) with sign(nan) = 0, as torch.sgn."""
+    nan = np.isnan(_raw(x))
+    return where(nan, 0.0, sign(x)) if nan.any() else sign(x)
+
+
+def _norm_factor(x, ans, ord, dims):
+    """d norm / d x shaped like x (`ans` with the reduced dims kept), with PyTorch's choices at
+    zero: norm'(0) = 0 for every ord. None for ord 0 (no gradient)."""
+    if ord == 0:
+        return None
+    if ord == 1:
+        return _sgn(x)
+    zero = eq(ans, 0)
+    if ord == 2:
+        return where(zero, 0.0, div(x, where(zero, 1.0, ans)))
+    if math.isinf(ord):  # the elements of largest (smallest) |x| share evenly
+        ax = _abs(x)
+        mask = eq(ax, ans) | isnan(ax)
+        return div(mul(_sgn(x), mask), sum(mask, dims, keepdim=True))
+    if ord < 1:
+        xz = eq(x, 0)
+        scaled = mul(_sgn(x), where(xz, 0.0, pow(where(xz, 1.0, _abs(x)), ord - 1)))
+        return mul(scaled, pow(ans, 1 - ord))
+    scaled = (mul(_sgn(x), pow(_abs(x), ord - 1)) if ord < 2 else
+              mul(x, pow(_abs(x), ord - 2)))
+    return where(zero, 0.0, div(scaled, pow(where(zero, 1.0, ans), ord - 1)))
+
+
+def _vector_norm_vjp(g, ans, x, ord, dims, keepdim):
+    factor = _norm_factor(x, _keep(ans, x.shape, dims, keepdim), ord, dims)
+    return None if factor is None else mul(_keep(g, x.shape, dims, keepdim), factor)
+
+
+def _vector_norm_jvp(tangents, ans, x, ord, dims, keepdim):
+    factor = _norm_factor(x, _keep(ans, x.shape, dims, keepdim), ord, dims)
+    return None if factor is None else sum(mul(tangents[0], factor), dims, keepdim)
+
+
+_NORM = {"saves": (0,), "saves_ans": True, "jvp": _vector_norm_jvp, "batch": _BATCH_DIMS}
+VECTOR_NORM = Op("linalg_vector_norm", _vector_norm_forward, (_vector_norm_vjp,),
+                  backward_name="LinalgVectorNormBackward0", **_NORM)
+DIST = Op("dist", _vector_norm_forward, (_vector_norm_vjp,), **_NORM)
+
+
+def _norm_input(name, input, dtype):
+    in_dtype = input.dtype if isinstance(input, _ndarray) else input._data.dtype
+    if in_dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_TORCH_NAMES.get(in_dtype.name, in_dtype.name)}")
+    if dtype is not None:
+        np_dtype = to_numpy_dtype(dtype)
+        if np_dtype.kind != "f" or np_dtype.itemsize < in_dtype.itemsize:
+            raise RuntimeError(
+                f"{name}: the dtype of the input ({_TORCH_NAMES[in_dtype.name]}) should "
+                "be convertible without narrowing to the specified dtype "
+                f"({_TORCH_NAMES.get(np_dtype.name, np_dtype.name)})")
+        input = input.to(dtype)
+    return input
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """sum(|x|^ord)^(1/ord) over `dim` (all dims when None): torch.linalg.vector_norm."""
+    x = _norm_input("linalg.vector_norm", x, dtype)
+    if isinstance(ord, Tensor):
+        ord = ord.item()
+    return apply(VECTOR_NORM, (x,), {"ord": float(ord), "dims": _dims("linalg.vector_norm", x,
+                                                                       dim),
+                                     "keepdim": keepdim})
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: a vector norm over `dim` (all dims when None) for a number p or 'fro'
+    (Frobenius: the 2-norm, over at most two dims); 'nuc' is the nuclear norm of a matrix.
+
+        >>> import chainrule as torch
+        >>> torch.norm(torch.tensor([3., 4.]))
+        tensor(5.)
+    """
+    if out is not None:
+        raise TypeError("norm(): the out= argument is not supported by chainrule")
+    if isinstance(p, str):
+        if p == "fro":
+            if dim is not None and not isinstance(dim, (int, np.integer)) and len(dim) > 2:
+                raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                                   + " ".join(str(d) for d in dim))
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        if p == "nuc":
+            return _nuclear_norm(input, dim, keepdim, dtype)
+        raise RuntimeError(f"only valid string values are 'fro' and 'nuc', found {p}")
+    return vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def _nuclear_norm(input, dim, keepdim, dtype):
+    from .linalg_norms import matrix_norm
+
+    return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast), over all elements."""
+    from .elementwise import sub as _sub
+
+    diff = _sub(input, other)
+    diff = _norm_input("dist", diff, None)
+    if isinstance(p, Tensor):
+        p = p.item()
+    return apply(DIST, (diff,), {"ord": float(p), "dims": tuple(range(diff.ndim)),
+                                  "keepdim": False})
+
+
+def renorm(input, p, dim, maxnorm):
+    """Each slice input.select(dim, i) whose p-norm exceeds `maxnorm` scaled down to norm
+    `maxnorm` (factor maxnorm / (norm + 1e-7), as PyTorch); the others unchanged."""
+    from .elementwise import gt
+
+    if isinstance(p, Tensor):
+        p = p.item()
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
+                           "dimensions")
+    d = _one_dim("renorm", input, dim)
+    others = tuple(i for i in range(input.ndim) if i != d)
+    norms = vector_norm(input, p, others, keepdim=True)
+    big = gt(norms, maxnorm)
+    factor = where(big, div(maxnorm, where(big, norms, 1.0) + 1e-7), 1.0)
+    return mul(input, factor)
+
+
+# Tensor methods of these ops are installed by sorting.py (_tensor_methods imports this module,
+# so it cannot call install_methods while it is being imported).
+METHODS = {
+    "prod": prod, "nansum": nansum, "nanmean": nanmean, "var": var, "std": std,
+    "aminmax": aminmax, "all": all, "any": any, "count_nonzero": count_nonzero,
+    "norm": lambda self, p="fro", dim=None, keepdim=False, dtype=None: norm(
+        self, p, dim, keepdim, dtype=dtype),
+    "dist": dist, "renorm": renorm,
+}
+INPLACE_METHODS = {"renorm_": renorm}

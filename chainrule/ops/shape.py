@@ -1,16 +1,66 @@
-"""Shape ops: reshape, view, transpose, permute, squeeze, unsqueeze, expand, sum_to, indexing,
-cat, stack, flatten.
+"""Shape ops: reshape, view, transpose, permute, squeeze, unsqueeze, expand, sum_to, cat,
+stack, flatten (Python indexing, `x[key]` and `x[key] = v`, is in subscript.py).
 
-All of these are linear: each VJP reapplies the inverse movement to the gradient, and the JVP of
-a linear op is the op itself applied to the tangent (`linear=True` below is that note).
+All of these are linear: each VJP reapplies the inverse movement to the gradient, and the JVP is
+the op itself applied to the tangent (`jvp=linear_jvp`). Each op also has a vmap batching rule
+(`batch=`): the helpers for those rules are in the first section and are shared by the other
+shape and index modules (subscript, reorder, pieces, stacking, diagonal, indexing, padding).
 """
 
 import functools
+import math
 
 import numpy as np
 
 from .._dtype import promote_types
-from ._core import Op, apply, normalize_dim
+from ._core import Op, apply, linear_jvp, normalize_dim
+
+# --- batching (vmap) helpers -------------------------------------------------------------------
+# legend: rule(op, args, bdims, params) -> (out, out_bdim), or None to let vmap loop. Input i
+# holds its batch dimension physically at bdims[i] (None: not batched). Rules use chainrule ops
+# only, and read only `.shape` of their inputs (they may be batched at an outer vmap level).
+
+
+def front(x, bdim):
+    """x with its batch dimension first (bdim None: x as it is)."""
+    if bdim is None or bdim == 0:
+        return x
+    return movedim(x, bdim, 0)
+
+
+def batch_size(args, bdims):
+    return next(tuple(a.shape)[b] for a, b in zip(args, bdims) if b is not None)
+
+
+def batched_front(x, bdim, size):
+    """x with a batch dimension of `size` first, expanded (stride 0) if x was not batched."""
+    if bdim is not None:
+        return front(x, bdim)
+    return expand(unsqueeze(x, 0), (size, *tuple(x.shape)))
+
+
+def shifted(*names):
+    """The rule of an op with one batched tensor, its first input, whose only batch-sensitive
+    params are non-negative dim indices (ints or tuples of ints): batch first, each dim + 1."""
+
+    def rule(op, args, bdims, params):
+        if bdims[0] is None or any(b is not None for b in bdims[1:]):
+            return None
+        new = dict(params)
+        for name in names:
+            d = new[name]
+            new[name] = tuple(i + 1 for i in d) if isinstance(d, tuple) else d + 1
+        return apply(op, (front(args[0], bdims[0]), *args[1:]), new), 0
+
+    return rule
+
+
+def trailing(op, args, bdims, params):
+    """The rule of an op on one batched tensor that only touches its trailing dims (tril, pad):
+    batch first, params unchanged."""
+    if bdims[0] is None or any(b is not None for b in bdims[1:]):
+        return None
+    return apply(op, (front(args[0], bdims[0]), *args[1:]), params), 0
 
 
 def _shape_arg(shape):
@@ -59,20 +109,26 @@ def _reshape_vjp(g, ans, x, shape):
     return reshape(g, x.shape)
 
 
+def _batch_reshape(op, args, bdims, params):
+    x = front(args[0], bdims[0])
+    return reshape(x, (next(iter(x.shape)), *params["shape"])), 0
+
+
+_RESHAPE = {"jvp": linear_jvp, "batch": _batch_reshape}
 RESHAPE = Op("reshape", _reshape_forward, (_reshape_vjp,), view=True,
-             backward_name="ViewBackward0")
-VIEW = Op("view", _view_forward, (_reshape_vjp,), view=True)
+             backward_name="ViewBackward0", **_RESHAPE)
+VIEW = Op("view", _view_forward, (_reshape_vjp,), view=True, **_RESHAPE)
 # reshape of a non-contiguous tensor: a view when the strides allow one (PyTorch's
 # ReshapeAliasBackward0), else a copy (a new tensor, not a view: UnsafeViewBackward0)
 RESHAPE_ALIAS = Op("reshape", _reshape_forward, (_reshape_vjp,), view=True,
-                   backward_name="ReshapeAliasBackward0")
+                   backward_name="ReshapeAliasBackward0", **_RESHAPE)
 RESHAPE_COPY = Op("reshape", _reshape_forward, (_reshape_vjp,),
-                  backward_name="UnsafeViewBackward0")
+                  backward_name="UnsafeViewBackward0", **_RESHAPE)
 
 
 def reshape(input, *shape):
     src = tuple(input.shape)
-    shape = _infer_shape("reshape", _shape_arg(shape), int(np.prod(src)), src)
+    shape = _infer_shape("reshape", _shape_arg(shape), math.prod(src), src)
     data = getattr(input, "_data", input)
     op = RESHAPE
     if not data.flags.c_contiguous:
@@ -86,7 +142,7 @@ def reshape(input, *shape):
 
 def view(input, *shape):
     src = tuple(input.shape)
-    shape = _infer_shape("view", _shape_arg(shape), int(np.prod(src)), src)
+    shape = _infer_shape("view", _shape_arg(shape), math.prod(src), src)
     return apply(VIEW, (input,), {"shape": shape})
 
 
@@ -111,10 +167,17 @@ def unflatten(input, dim, sizes):
 
 # --- transposes --------------------------------------------------------------------------------
 
+def _batch_permute(op, args, bdims, params):
+    dims = (0, *(d + 1 for d in params["dims"]))
+    return apply(op, (front(args[0], bdims[0]),), {"dims": dims}), 0
+
+
 TRANSPOSE = Op("transpose", lambda x, d0, d1: np.swapaxes(x, d0, d1),
-               (lambda g, ans, x, d0, d1: transpose(g, d0, d1),), view=True)
+               (lambda g, ans, x, d0, d1: transpose(g, d0, d1),), view=True,
+               jvp=linear_jvp, batch=shifted("d0", "d1"))
 PERMUTE = Op("permute", lambda x, dims: np.transpose(x, dims),
-             (lambda g, ans, x, dims: permute(g, tuple(np.argsort(dims))),), view=True)
+             (lambda g, ans, x, dims: permute(g, tuple(np.argsort(dims))),), view=True,
+             jvp=linear_jvp, batch=_batch_permute)
 
 
 def transpose(input, dim0, dim1):
@@ -144,7 +207,14 @@ def permute(input, *dims):
     return apply(PERMUTE, (input,), {"dims": norm})
 
 
-T = Op("t", lambda x: x.T, (lambda g, ans, x: t(g),), view=True)
+def _batch_t(op, args, bdims, params):
+    x = front(args[0], bdims[0])
+    if len(x.shape) < 3:  # t() of a 0-d or 1-d tensor is the tensor itself
+        return apply(PERMUTE, (x,), {"dims": tuple(range(len(x.shape)))}), 0
+    return apply(TRANSPOSE, (x,), {"d0": 1, "d1": 2}), 0
+
+
+T = Op("t", lambda x: x.T, (lambda g, ans, x: t(g),), view=True, jvp=linear_jvp, batch=_batch_t)
 
 
 def t(input):
@@ -166,16 +236,26 @@ def movedim(input, source, destination):
     return permute(input, tuple(order))
 
 
+moveaxis = movedim
+
+
+def ravel(input):
+    """The tensor flattened to 1-d (a view when its memory allows one, else a copy)."""
+    return reshape(input, (-1,))
+
+
 # --- squeeze / unsqueeze / expand ---------------------------------------------------------------
 
 UNSQUEEZE = Op("unsqueeze", lambda x, dim: np.expand_dims(x, dim),
-               (lambda g, ans, x, dim: reshape(g, x.shape),), view=True)
+               (lambda g, ans, x, dim: reshape(g, x.shape),), view=True, jvp=linear_jvp,
+               batch=shifted("dim"))
+_SQUEEZE = {"view": True, "jvp": linear_jvp, "batch": shifted("dims")}
 SQUEEZE = Op("squeeze", lambda x, dims: np.squeeze(x, dims),
-             (lambda g, ans, x, dims: reshape(g, x.shape),), view=True)
-SQUEEZE_DIM = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, view=True,
-                 backward_name="SqueezeBackward1")
-SQUEEZE_DIMS = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, view=True,
-                  backward_name="SqueezeBackward2")
+             (lambda g, ans, x, dims: reshape(g, x.shape),), **_SQUEEZE)
+SQUEEZE_DIM = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, backward_name="SqueezeBackward1",
+                 **_SQUEEZE)
+SQUEEZE_DIMS = Op("squeeze", SQUEEZE.forward, SQUEEZE.vjps, backward_name="SqueezeBackward2",
+                  **_SQUEEZE)
 
 
 def unsqueeze(input, dim):
@@ -201,7 +281,17 @@ def _expand_forward(x, shape):
     return np.broadcast_to(x, shape)
 
 
-EXPAND = Op("expand", _expand_forward, (lambda g, ans, x, shape: sum_to(g, x.shape),), view=True)
+def _batch_expand(op, args, bdims, params):
+    x = front(args[0], bdims[0])
+    xs = tuple(x.shape)
+    shape = params["shape"]
+    if len(shape) > len(xs) - 1:  # new leading dims go after the batch dim
+        x = reshape(x, (xs[0],) + (1,) * (len(shape) - len(xs) + 1) + xs[1:])
+    return apply(op, (x,), {"shape": (xs[0], *shape)}), 0
+
+
+EXPAND = Op("expand", _expand_forward, (lambda g, ans, x, shape: sum_to(g, x.shape),), view=True,
+            jvp=linear_jvp, batch=_batch_expand)
 
 
 def expand(input, *sizes):
@@ -252,259 +342,22 @@ def _sum_to_forward(x, shape):
     return out.reshape(shape)
 
 
+def _batch_sum_to(op, args, bdims, params):
+    x = front(args[0], bdims[0])
+    xs = tuple(x.shape)
+    shape = params["shape"]
+    lead = len(xs) - 1 - len(shape)  # the logical leading dims summed away: 1s after the batch
+    out = apply(op, (x,), {"shape": (xs[0],) + (1,) * lead + shape})
+    return (reshape(out, (xs[0], *shape)) if lead else out), 0
+
+
 SUM_TO = Op("sum_to", _sum_to_forward, (lambda g, ans, x, shape: expand(g, x.shape),),
-            backward_name="SumToBackward0")
+            backward_name="SumToBackward0", jvp=linear_jvp, batch=_batch_sum_to)
 
 
 def sum_to(input, shape):
     """Sum `input` down to `shape` (the inverse of broadcasting); used by the engine."""
     return apply(SUM_TO, (input,), {"shape": tuple(shape)})
-
-
-# --- indexing ----------------------------------------------------------------------------------
-
-def _index_key(idx):
-    """Tensors inside an index become arrays; the result says whether the index is basic."""
-    if not isinstance(idx, tuple):
-        idx = (idx,)
-    out = []
-    basic = True
-    for i in idx:
-        if hasattr(i, "_data"):
-            i = i._data
-        if isinstance(i, list):
-            i = np.asarray(i) if i else np.zeros(0, dtype=np.int64)  # [] selects nothing
-        if isinstance(i, np.ndarray):
-            if i.ndim == 0 and i.dtype.kind in "iu":
-                i = int(i)
-            else:
-                basic = False
-                if i.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask
-                    i = i.astype(bool)
-        elif isinstance(i, slice) and i.step is not None and i.step <= 0:
-            raise ValueError("step must be greater than zero")
-        elif isinstance(i, str):
-            raise TypeError(f"new(): invalid data type '{type(i).__name__}'")
-        elif isinstance(i, float):
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                f"Variables are valid indices (got {type(i).__name__})"
-            )
-        out.append(i)
-    if not basic and any(i is None or isinstance(i, (int, np.integer)) for i in out):
-        return _Split(out), basic
-    return tuple(out), basic
-
-
-class _Split:
-    """An advanced index with ints (or None) in it, applied in PyTorch's two steps: the ints and
-    Nones first (a view), then the arrays. NumPy would treat the ints as advanced indices, and
-    `x[0, :, [1, 2]]` would put the indexed dimension first (PyTorch keeps it in place)."""
-
-    __slots__ = ("first", "then")
-
-    def __init__(self, items):
-        first, then = [], []
-        for i in items:
-            if i is None:
-                first.append(None)
-                then.append(slice(None))
-            elif isinstance(i, (int, np.integer)) and not isinstance(i, bool):
-                first.append(i)
-            elif isinstance(i, np.ndarray):
-                first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
-                then.append(i)
-            else:  # a slice, Ellipsis or a bool scalar
-                first.append(i)
-                then.append(slice(None) if isinstance(i, slice) else i)
-        self.first, self.then = tuple(first), tuple(then)
-
-    def __repr__(self):
-        return f"{self.first} then {self.then}"
-
-
-def take(x, key):
-    """x[key] for an array x and a key from _index_key."""
-    if key.__class__ is _Split:
-        return x[key.first][key.then]
-    return x[key]
-
-
-def put(x, key, value):
-    """x[key] = value (in place) for an array x and a key from _index_key."""
-    if key.__class__ is _Split:
-        x[key.first][key.then] = value
-    else:
-        x[key] = value
-
-
-def _add_at(out, key, g):
-    if key.__class__ is _Split:
-        np.add.at(out[key.first], key.then, g)
-    else:
-        np.add.at(out, key, g)
-
-
-def _getitem_forward(x, key):
-    try:
-        return take(x, key)
-    except IndexError as e:
-        raise IndexError(f"index {key} is out of bounds for a tensor of shape {list(x.shape)} "
-                         f"({e})") from None
-
-
-def _index_backward_forward(g, shape, key):
-    out = np.zeros(shape, dtype=g.dtype)
-    _add_at(out, key, g)
-    return out
-
-
-# basic indexing is one view op; PyTorch names its node after the last step it takes
-_GETITEM_RULES = (lambda g, ans, x, key: index_backward(g, x.shape, key),)
-GETITEM = Op("getitem", _getitem_forward, _GETITEM_RULES, view=True,
-             backward_name="SliceBackward0")
-SELECT = Op("select", _getitem_forward, _GETITEM_RULES, view=True)
-UNSQUEEZE_INDEX = Op("unsqueeze", _getitem_forward, _GETITEM_RULES, view=True)
-ALIAS = Op("alias", _getitem_forward, _GETITEM_RULES, view=True)
-GATHER_INDEX = Op("index", _getitem_forward,
-                  (lambda g, ans, x, key: index_backward(g, x.shape, key),),
-                  backward_name="IndexBackward0")
-INDEX_BACKWARD = Op("index_backward", _index_backward_forward,
-                    (lambda g, ans, x, shape, key: getitem(g, key), None, None),
-                    backward_name="IndexPutBackward0")
-
-
-def getitem(input, idx):
-    if idx.__class__ is _Split:
-        return apply(GATHER_INDEX, (input,), {"key": idx})
-    key, basic = _index_key(idx)
-    if basic:
-        op = _basic_index_op(key, isinstance(idx, tuple), input.shape)
-        if Ellipsis not in key:
-            key = key + (Ellipsis,)  # so that x[0] is a 0-d view, not a NumPy scalar copy
-        return apply(op, (input,), {"key": key})
-    return apply(GATHER_INDEX, (input,), {"key": key})
-
-
-def _basic_index_op(key, is_tuple, shape):
-    """The op (for its node's name) of basic indexing: PyTorch applies select for an int,
-    unsqueeze for None and slice for a slice (skipping full slices inside a tuple), in order;
-    the last one names the node, and AliasBackward0 when none applies."""
-    if not is_tuple:
-        item = key[0]
-        if item is None:
-            return UNSQUEEZE_INDEX
-        if isinstance(item, bool):
-            return GATHER_INDEX
-        if isinstance(item, (int, np.integer)):
-            return SELECT
-        return ALIAS if item is Ellipsis else GETITEM  # a lone slice, even `:`, is a slice
-    op = ALIAS
-    consumed = sum(1 for i in key if i is not None and i is not Ellipsis)
-    dim = 0
-    for i in key:
-        if i is None:
-            op = UNSQUEEZE_INDEX
-        elif i is Ellipsis:
-            dim += len(shape) - consumed
-        elif isinstance(i, slice):
-            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
-                op = GETITEM
-            dim += 1
-        elif isinstance(i, bool):
-            op = GATHER_INDEX
-        else:
-            op = SELECT
-    return op
-
-
-def index_backward(g, shape, key):
-    """A zero array of `shape` with `g` added at `key` (repeated indices add up)."""
-    return apply(INDEX_BACKWARD, (g, tuple(shape), key), {})
-
-
-def _index_put_forward(x, v, key):
-    out = x.copy()
-    target = take(out, key)
-    vshape = _drop_leading_ones(np.shape(v), target.ndim)
-    # the value must broadcast to the indexed shape (after dropping leading 1s, as PyTorch does)
-    if len(vshape) > target.ndim or np.broadcast_shapes(vshape, target.shape) != target.shape:
-        raise RuntimeError(
-            f"index_put: shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-            f"broadcast to indexing result of shape {list(target.shape)}"
-        )
-    put(out, key, v)
-    return out
-
-
-def _drop_leading_ones(shape, ndim):
-    while len(shape) > ndim and shape[0] == 1:
-        shape = shape[1:]
-    return shape
-
-
-def _index_put_vjp_value(g, ans, x, v, key):
-    picked = getitem(g, key)
-    shape = _drop_leading_ones(v.shape, picked.ndim)
-    grad = sum_to(picked, shape)
-    return grad if shape == v.shape else reshape(grad, v.shape)
-
-
-def _index_put_check(x, v, key):
-    try:
-        return _index_put_forward(x, v, key)
-    except ValueError:  # np.broadcast_shapes
-        raise RuntimeError(
-            f"index_put: shape mismatch: value tensor of shape {list(np.shape(v))} cannot be "
-            f"broadcast to indexing result of shape {list(take(x, key).shape)}"
-        ) from None
-
-
-INDEX_PUT = Op(
-    "index_put", _index_put_check,
-    (lambda g, ans, x, v, key: index_put(g, 0.0, key), _index_put_vjp_value),
-    backward_name="IndexPutBackward0",
-)
-# PyTorch records a write through basic indexing (t[0] = v, t[1:] = v) as CopySlices
-COPY_SLICES = Op("index_put", _index_put_check, INDEX_PUT.vjps,
-                 backward_name="torch::autograd::CopySlices")
-# writing into an integer or bool tensor: the result cannot carry a gradient
-INDEX_PUT_NONDIFF = Op("index_put", _index_put_check)
-
-
-def index_put(input, value, key):
-    """A copy of `input` with `value` written at `key`; used by `tensor[key] = value`."""
-    if key.__class__ is not _Split and (not isinstance(key, tuple) or not _is_normalized(key)):
-        key, _ = _index_key(key)
-    if getattr(input, "_data", input).dtype.kind != "f":
-        op = INDEX_PUT_NONDIFF
-    elif key.__class__ is not _Split and any(isinstance(i, np.ndarray) for i in key) and \
-            not _slices_first(key, getattr(input, "shape", ())):
-        op = INDEX_PUT
-    else:
-        op = COPY_SLICES
-    return apply(op, (input, value), {"key": key})
-
-
-def _slices_first(key, shape):
-    """Whether an advanced index also slices (PyTorch then writes into a view: CopySlices)."""
-    used = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
-               for i in key if i is not None and i is not Ellipsis)
-    dim = 0
-    for i in key:
-        if i is Ellipsis:
-            dim += len(shape) - used
-        elif isinstance(i, slice):
-            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
-                return True
-            dim += 1
-        else:
-            dim += i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
-    return False
-
-
-def _is_normalized(key):
-    return not any(hasattr(i, "_data") or isinstance(i, list) for i in key)
 
 
 # --- joining -----------------------------------------------------------------------------------
@@ -537,13 +390,28 @@ def _cat_rule(i):
     return rule
 
 
+def _batch_joined(op, args, bdims, params):
+    """cat and stack: every input batched first (unbatched ones expanded), dim + 1."""
+    if op.name == "cat" and any(_logical_shape(a, b) == (0,) for a, b in zip(args, bdims)):
+        return None  # a 1-d empty input, which cat skips: vmap loops
+    size = batch_size(args, bdims)
+    xs = [batched_front(a, b, size) for a, b in zip(args, bdims)]
+    return apply(op, xs, {"dim": params["dim"] + 1}), 0
+
+
+def _logical_shape(a, bdim):
+    shape = tuple(a.shape)
+    return shape if bdim is None else shape[:bdim] + shape[bdim + 1:]
+
+
 _CAT_OPS = {}
 
 
 def _cat_op(n):
     op = _CAT_OPS.get(n)
     if op is None:
-        op = _CAT_OPS[n] = Op("cat", _cat_forward, tuple(_cat_rule(i) for i in range(n)))
+        op = _CAT_OPS[n] = Op("cat", _cat_forward, tuple(_cat_rule(i) for i in range(n)),
+                              jvp=linear_jvp, batch=_batch_joined)
     return op
 
 
@@ -601,7 +469,8 @@ _STACK_OPS = {}
 def _stack_op(n):
     op = _STACK_OPS.get(n)
     if op is None:
-        op = _STACK_OPS[n] = Op("stack", _stack_forward, tuple(_stack_rule(i) for i in range(n)))
+        op = _STACK_OPS[n] = Op("stack", _stack_forward, tuple(_stack_rule(i) for i in range(n)),
+                                jvp=linear_jvp, batch=_batch_joined)
     return op
 
 
@@ -617,3 +486,26 @@ def nonzero(input, *, as_tuple=False):
     if as_tuple:
         return tuple(out[:, i] for i in range(out.shape[1]))
     return out
+
+
+# Python indexing (x[key] and x[key] = v) is in subscript.py; its names stay importable from here
+from .subscript import (  # noqa: F401
+    ALIAS,
+    COPY_SLICES,
+    GATHER_INDEX,
+    GETITEM,
+    INDEX_BACKWARD,
+    INDEX_PUT,
+    INDEX_PUT_NONDIFF,
+    SELECT,
+    UNSQUEEZE_INDEX,
+    _index_key,
+    _last_of_each,
+    _Split,
+    getitem,
+    index_backward,
+    index_put,
+    last_writes,
+    put,
+    take,
+)

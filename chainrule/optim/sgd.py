@@ -63,4 +63,4 @@ class SGD(Optimizer):
                     buf._data[...] = buf._data * momentum + (1 - dampening) * g
                     buf._vc[0] += 1
                 g = g + momentum * buf._data if group["nesterov"] else buf._data
-            x[...] = x + (-lr) * g
+            np.add(x, (-lr) * g, out=x)  # in place: one temporary fewer (H8, issue 6)

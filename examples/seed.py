@@ -1,10 +1,15 @@
-"""The end-to-end demo: the seed example, then a least-squares fit trained by gradient descent."""
+"""The seed example (the gradients of one linear neuron's squared error, by hand and by
+backward), then a least-squares fit trained by plain gradient descent.
+
+Run: python examples/seed.py
+"""
 
 import chainrule as torch
 
 
 def seed_example():
     print("== the seed example: y_hat = W * x + b, loss = (y_hat - target) ** 2")
+    grads = {}
     for target in (7, 8):
         x = torch.tensor([2.0], requires_grad=True)
         W = torch.tensor([3.0], requires_grad=True)
@@ -13,6 +18,8 @@ def seed_example():
         loss = (y_hat - target) ** 2
         loss.backward()
         print(f"target {target}: loss {loss.item():.1f}  W.grad {W.grad}  b.grad {b.grad}")
+        grads[target] = (loss.item(), W.grad.item(), b.grad.item())
+    return grads
 
 
 def least_squares(steps=300, lr=0.1):
@@ -38,8 +45,12 @@ def least_squares(steps=300, lr=0.1):
     err = (w.detach() - w_true).abs().max().item()
     assert err < 0.01, f"did not converge (max error {err})"
     print(f"converged: max |w - w_true| = {err:.4f}")
+    return err
+
+
+def main():
+    return {"seed": seed_example(), "least_squares_error": least_squares()}
 
 
 if __name__ == "__main__":
-    seed_example()
-    least_squares()
+    main()
