@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/python -m chainrule demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q tests chainrule README.md docs
+	$(BIN)/python -m pytest -q -n 2 tests chainrule README.md docs
 
 # make bench: the benchmark suite of issue 6 (chainrule vs PyTorch vs NumPy by hand); it writes
 # docs/benchmarks.md and docs/benchmarks.png. Pass BENCH_ARGS='--threads 2' etc. to change it.

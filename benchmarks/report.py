@@ -33,6 +33,9 @@ def environment(n_threads, how, torch):
         "chainrule": getattr(chainrule, "__version__", "dev"),
         "threads": f"{n_threads} ({how})",
         "blas": threads.blas_info(),
+        # other processes on the machine stretch wall-clock times; the alternation keeps the
+        # ratios fair only as long as the load is steady
+        "load average at start": " ".join(f"{v:.1f}" for v in os.getloadavg()),
     }
 
 
@@ -178,7 +181,7 @@ def chart(rows, path):
     picked = [r for r in rows if r["unit"] in ("ms", "MiB") and (r["vs_torch"] or r["vs_numpy"])]
     names = [r["name"].split(" (")[0] for r in picked]
     y = np.arange(len(picked))
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(picked) + 1.5))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(picked) + 1.5))
     h = 0.38
     ax.barh(y - h / 2, [r["vs_torch"] or 0 for r in picked], h, label="chainrule / PyTorch")
     ax.barh(y + h / 2, [r["vs_numpy"] or 0 for r in picked], h, label="chainrule / NumPy by hand")
@@ -187,7 +190,7 @@ def chart(rows, path):
     ax.invert_yaxis()
     ax.set_xlabel("ratio (below 1: chainrule is faster / smaller)")
     ax.legend(loc="lower right")
-    ax.set_title("chainrule relative to its anchors (time; memory for the last bar)")
+    ax.set_title("chainrule relative to its anchors (time, or memory)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -230,6 +233,11 @@ PyTorch are imported, limits the loaded BLAS/OpenMP pools again with threadpoolc
 ## Results
 
 {table_markdown(rows)}
+
+Wall-clock times on a shared 2-core machine move with the load of other processes (see "load
+average" above); the A B A B alternation keeps each ratio fair while the load is steady, but
+ratios near a target (the deep scaling, backward / forward) can land on either side of it from
+one run to the next. Rerun `make bench` on an idle machine for the figures that matter.
 
 {"![chainrule relative to its anchors](benchmarks.png)" if has_chart else ""}
 

@@ -1092,7 +1092,7 @@ OPS += [
 ]
 
 
-# --- losses ----------------------------------------------------------------------------------------
+# --- losses ---------------------------------------------------------------------------------------
 
 
 def _red(loss, reduction="mean"):
@@ -1442,7 +1442,8 @@ OPS += [
            covers=(F.binary_cross_entropy,), atol=1e-11),
     OpInfo("nn.binary_cross_entropy_with_logits",
            _kw_last(F.binary_cross_entropy_with_logits, "weight", "pos_weight"),
-           _kw_last(_ref_bce_logits, "weight", "pos_weight"), _bce_logits_samples, covers=(F.binary_cross_entropy_with_logits,),
+           _kw_last(_ref_bce_logits, "weight", "pos_weight"), _bce_logits_samples,
+           covers=(F.binary_cross_entropy_with_logits,),
            atol=1e-11),
     OpInfo("nn.kl_div", F.kl_div, _ref_kl, _kl_samples, covers=(F.kl_div,), atol=1e-11),
     OpInfo("nn.nll_loss", F.nll_loss, _ref_nll, _nll_samples, covers=(F.nll_loss,)),

@@ -8,7 +8,7 @@ zeros, norm at zero, ...) are tested in tests/test_reduction_points.py.
 """
 
 import numpy as np
-from op_table import REDUCE_KW, Const, Expanded, NonContig, OpInfo, Sample, distinct, uniform
+from op_table import REDUCE_KW, Expanded, NonContig, OpInfo, Sample, distinct, uniform
 
 import chainrule as cr
 

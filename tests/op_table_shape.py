@@ -391,7 +391,8 @@ def _flip_samples(rng):
 def _lr_samples(min_ndim):
     def make(rng):
         out = [Sample(_n(rng, 2, 3)), Sample(_n(rng, 2, 3, 4)), Sample(_n(rng, 0, 2)),
-               Sample(NonContig(_n(rng, 3, 2))), Sample(Expanded(_n(rng, 1, 3), (2, 3)))]
+               Sample(NonContig(_n(rng, 3, 2))), Sample(Expanded(_n(rng, 1, 3), (2, 3))),
+               Sample(_n(rng, 1, 1)), Sample(_n(rng, 2, 0)), Sample(_n(rng, 3, 1, 2))]
         if min_ndim == 1:
             out.append(Sample(_n(rng, 4)))
         return out

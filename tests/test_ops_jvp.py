@@ -6,9 +6,7 @@
 (c) for entries with gradgrad=True, the forward-over-reverse Hessian-vector product (a tangent
     pushed through a create_graph backward) equals the reverse-over-reverse one.
 
-JVP_PENDING lists the entries whose ops may still lack a JVP rule (they may raise
-NotImplementedError, nothing else); test_pending_entries_still_raise fails as soon as one of
-them works on every sample, so that the set only shrinks.
+Every entry must pass: an op without a JVP rule raises NotImplementedError, which fails here.
 """
 
 import numpy as np
@@ -17,9 +15,6 @@ from op_table import GRAD_TOL, OPS, Expanded, _seed, tensor_args
 
 import chainrule as cr
 import chainrule.autograd.forward_ad as fwAD
-
-# entries allowed to raise NotImplementedError in forward mode for now (other areas' ops)
-JVP_PENDING = set()
 
 EPS = 1e-6
 CASES = [pytest.param(op, s, id=f"{op.name}-{s.desc}") for op in OPS for s in op.samples()]
@@ -85,15 +80,9 @@ class Problem:
 
 
 def _run(op, sample, check):
-    """Run `check(problem)`; NotImplementedError is allowed (skipped) for pending entries."""
     problem = Problem(op, sample)
     assert problem.diff, "a table sample must have a differentiable input"
-    try:
-        check(problem)
-    except NotImplementedError as e:
-        if op.name not in JVP_PENDING:
-            raise
-        pytest.skip(f"pending JVP: {e}")
+    check(problem)
 
 
 @pytest.mark.parametrize("op, sample", CASES)
@@ -167,23 +156,6 @@ def test_forward_over_reverse_hvp_matches_reverse_over_reverse(op, sample):
             np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
 
     _run(op, sample, check)
-
-
-@pytest.mark.parametrize("name", sorted(JVP_PENDING))
-def test_pending_entries_still_raise(name):
-    """An entry in JVP_PENDING whose JVP works on every sample must leave the set."""
-    op = next(o for o in OPS if o.name == name)
-    for sample in op.samples():
-        try:
-            Problem(op, sample).jvp()
-        except NotImplementedError:
-            return
-    pytest.fail(f"{name}: forward mode works on every sample; remove it from JVP_PENDING")
-
-
-def test_pending_names_are_table_entries():
-    names = {op.name for op in OPS}
-    assert JVP_PENDING <= names, JVP_PENDING - names
 
 
 def test_expanded_inputs_get_leaf_shaped_tangents():

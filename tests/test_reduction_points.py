@@ -144,6 +144,17 @@ def test_norm_values():
     assert grad(lambda v: cr.norm(v, float("inf")), [0.0, 2.0, -2.0]) == [0.0, 0.5, -0.5]
 
 
+def test_nuclear_norm():
+    x = t([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = cr.norm(x, "nuc")
+    assert y.item() == pytest.approx(5.8309518948453, rel=1e-13)
+    y.backward()
+    close(x.grad.tolist(), [[-0.5144957554275266, 0.8574929257125443],
+                            [0.8574929257125443, 0.5144957554275266]])
+    with pytest.raises(RuntimeError, match="2-tuple"):
+        cr.norm(cr.ones(2, 2, 2), "nuc")
+
+
 # --- ties -----------------------------------------------------------------------------------------
 
 def test_full_reductions_share_ties_evenly():

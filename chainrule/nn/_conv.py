@@ -5,7 +5,8 @@ its two adjoints:
 
     conv(x, w)             -> y   (N, C_out, *O)   the forward (cross-correlation, as PyTorch)
     conv_transpose(y, w)   -> x   (N, C_in, *S)    the adjoint in x: <T(y, w), x> = <y, conv(x, w)>
-    conv_weight(x, y)      -> w   (C_out, C_in/g, *K)  the adjoint in w: <W(x, y), w> = <y, conv(x, w)>
+    conv_weight(x, y)      -> w   (C_out, C_in/g, *K)
+                                  the adjoint in w: <W(x, y), w> = <y, conv(x, w)>
 
 The VJPs of each of the three are the other two (legend: g is the incoming gradient):
 
@@ -105,7 +106,7 @@ def _bias_shape(b, nd):
     return b.reshape((-1,) + (1,) * nd)
 
 
-# --- the column cache ------------------------------------------------------------------------------
+# --- the column cache -----------------------------------------------------------------------------
 # The weight gradient W(x, g) needs the same im2col of x as the forward conv(x, w). When the
 # forward runs with cache=True (grad mode on and the weight requires grad), it keeps its column
 # array for the backward: keyed by the identity of x's array, dropped when that array dies or when
@@ -129,7 +130,7 @@ def _keep_cols(x, cols, key):
         return
     ident = id(x)
     try:
-        ref = weakref.ref(x, lambda _, ident=ident: _COLS.pop(ident, None))
+        ref = weakref.ref(x, lambda _, ident=ident, cache=_COLS: cache.pop(ident, None))
     except TypeError:  # not weak-referenceable: no caching
         return
     _COLS.pop(ident, None)
@@ -629,7 +630,7 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
                                  output_padding, groups, dilation)
 
 
-# --- unfold (im2col) and fold (col2im): linear ops, each other's adjoint ---------------------------
+# --- unfold (im2col) and fold (col2im): linear ops, each other's adjoint --------------------------
 
 
 def _unfold_forward(x, ksize, stride, padding, dilation):

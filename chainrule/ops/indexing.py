@@ -338,9 +338,6 @@ def _sr_vjp_src(g, ans, x, index, src, dim, reduce, include_self):
         count = np.maximum(_counts(x.shape, index, dim, include_self), 1).astype(_np_dtype(g))
         picked = apply(GATHER, (div(g, count), index), {"dim": dim})
     elif reduce == "prod":
-        if isinstance(g, Tensor):  # recomputed: the saved output carries no forward tangent
-            ans = apply(SCATTER_REDUCE, (x, index, src), {
-                "dim": dim, "reduce": "prod", "include_self": include_self})
         s_raw = _raw(s)
         zero = s_raw == 0
         zeros_per_target = _scatter_add_forward(np.zeros(x.shape), _raw(index),

@@ -8,7 +8,6 @@ Every helper accepts bare ndarrays (first-order backward) as well as Tensors.
 import numpy as np
 
 from .._tensor import Tensor
-from ._core import apply
 from .elementwise import mul
 from .shape import transpose, unsqueeze
 
@@ -111,16 +110,6 @@ def tri_mask(n, m, lower, k=0, dtype=np.float64):
     return np.tril(ones, k) if lower else np.triu(ones, k)
 
 
-def tril(x, k=0):
-    s = shape_of(x)
-    return mul(x, tri_mask(s[-2], s[-1], True, k, dtype_of(x)))
-
-
-def triu(x, k=0):
-    s = shape_of(x)
-    return mul(x, tri_mask(s[-2], s[-1], False, k, dtype_of(x)))
-
-
 def eye_like(x, n=None):
     """An identity matrix of x's dtype (a constant)."""
     n = shape_of(x)[-1] if n is None else n
@@ -130,10 +119,6 @@ def eye_like(x, n=None):
 def is_zero(g):
     """True when a gradient or tangent is None or all zeros (an output that was not used)."""
     return g is None or not np.any(data(g))
-
-
-def call(op, args, params=None):
-    return apply(op, args, params or {})
 
 
 # --- error paths ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ Conventions at singular points (tested in tests/test_reduction_points.py, as PyT
   derivatives, for |x| up to 1e4 and beyond.
 """
 
+import builtins
 import math
 import warnings
 from collections import namedtuple
@@ -41,8 +42,7 @@ __all__ = [
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
 _max_reduce = np.maximum.reduce
-_builtin_all = all
-_builtin_any = any
+_builtin_any = builtins.any
 
 _TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
                 "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
@@ -311,8 +311,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 # --- var / std ------------------------------------------------------------------------------------
 
 def _dof(shape, dims, correction):
-    dof = _count(shape, dims) - correction
-    return dof if dof > 0 else 0
+    return builtins.max(_count(shape, dims) - correction, 0)
 
 
 def _check_float(name, x):
@@ -953,9 +952,12 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
 
 def _nuclear_norm(input, dim, keepdim, dtype):
+    """linalg.matrix_norm(p='nuc') over `dim`; dim=None means every dim, as torch.norm (so a
+    non-matrix input is an error there)."""
     from .linalg_norms import matrix_norm
 
-    return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    dims = tuple(range(input.ndim)) if dim is None else dim
+    return matrix_norm(input, "nuc", dims, keepdim, dtype=dtype)
 
 
 def dist(input, other, p=2):

@@ -15,7 +15,7 @@ from ._core import Op, apply, linear_jvp
 from ._select import take_along, take_op
 from .elementwise import abs as _abs
 from .elementwise import add, div, eq, exp, gt, log, lt, mul, sub, where
-from .reduction import _TORCH_NAMES, _np_dtype, _one_dim, return_type, sum
+from .reduction import _TORCH_NAMES, _np_dtype, _one_dim, return_type
 
 __all__ = ["cummax", "cummin", "cumprod", "cumsum", "diff", "logcumsumexp"]
 
@@ -359,7 +359,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return apply(DIFF, (input,), {"n": int(n), "dim": d})
 
 
-from .._tensor_methods import install_methods  # noqa: E402
+from .._tensor_methods import install_methods
 
 install_methods(
     {"cumsum": lambda self, dim, dtype=None: cumsum(self, dim, dtype=dtype),

@@ -14,16 +14,19 @@ last index where it occurs. PyTorch's default (unstable) sort and topk order tie
 does not specify; chainrule's stable order may differ there.
 """
 
+from math import isnan
+
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
 from . import _batching
 from ._core import Op, apply
 from ._select import take_along, take_op
-from .elementwise import div, eq, lt, mul, sub, where
 from .elementwise import abs as _abs
 from .elementwise import add as _add
-from .reduction import _TORCH_NAMES, _keep_shape, _one_dim, _picked, return_type, sum
+from .elementwise import div, lt, mul, sub, where
+from .reduction import _keep_shape, _one_dim, _picked, return_type, sum
 from .shape import movedim, reshape, squeeze
 
 __all__ = ["argsort", "kthvalue", "median", "mode", "msort", "nanmedian", "nanquantile",
@@ -34,6 +37,12 @@ _BATCH_DIM = _batching.dims("dim")
 
 def _is_nan(x):
     return np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)
+
+
+def _no_bool(kernel, input):
+    """PyTorch's CPU kernels of these ops refuse bool inputs."""
+    if input.dtype == _dtype.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _sort_indices(x, dim, descending):
@@ -89,6 +98,8 @@ TOPK = take_op("topk", "TopkBackward0")
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (smallest if not `largest`) elements along `dim`, in
     order (chainrule always returns them sorted)."""
+    if input.dtype == _dtype.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = _one_dim("topk", input, dim)
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
@@ -101,7 +112,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 # --- kthvalue (with PyTorch's quickselect for ties) ---------------------------------------
 
 def _gt_or_nan(a, b):
-    return (a != a and b == b) or a > b
+    return (isnan(a) and not isnan(b)) or a > b
 
 
 def _quickselect(values, k):
@@ -179,6 +190,7 @@ def _select_result(name, take, input, index_op, params, d, keepdim):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest element (k from 1) along `dim`."""
+    _no_bool("kthvalue_cpu", input)
     d = _one_dim("kthvalue", input, dim)
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:
@@ -278,6 +290,7 @@ NANMEDIAN_DIM = take_op("nanmedian", "NanmedianBackward1")
 
 
 def _median(name, all_op, take, ignore_nan, input, dim, keepdim):
+    _no_bool("median_cpu" if dim is None else "median_out", input)
     if dim is None:
         return apply(all_op, (input,), {"lead": 0, "ignore_nan": ignore_nan})
     d = _one_dim(name, input, dim)
@@ -444,9 +457,9 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     return _quantile("nanquantile", True, input, q, dim, keepdim, interpolation)
 
 
-from .._tensor_methods import install_methods  # noqa: E402
-from .reduction import INPLACE_METHODS as _REDUCTION_INPLACE  # noqa: E402
-from .reduction import METHODS as _REDUCTION_METHODS  # noqa: E402
+from .._tensor_methods import install_methods
+from .reduction import INPLACE_METHODS as _REDUCTION_INPLACE
+from .reduction import METHODS as _REDUCTION_METHODS
 
 install_methods(
     {"sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue,
