@@ -56,6 +56,15 @@ BINARY = {
     "clamp": (cr.clamp, lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi),
               (_ties_free, _ties_free, _ties_free)),
     "where": (_where, _ref_where, (_any, _any, _any)),
+    "atan2": (cr.atan2, np.arctan2, (_nonzero, _nonzero)),
+    "hypot": (cr.hypot, np.hypot, (_nonzero, _nonzero)),
+    "logaddexp": (cr.logaddexp, np.logaddexp, (_any, _any)),
+    "logaddexp2": (cr.logaddexp2, np.logaddexp2, (_any, _any)),
+    "fmax": (cr.fmax, np.fmax, (_ties_free, _ties_free)),
+    "fmin": (cr.fmin, np.fmin, (_ties_free, _ties_free)),
+    "xlogy": (cr.xlogy, lambda x, y: x * np.log(y), (_any, _positive)),
+    "float_power": (cr.float_power, np.float_power, (_positive, _any)),
+    "lerp": (cr.lerp, lambda x, y, w: x + w * (y - x), (_any, _any, _any)),
 }
 NOT_DIFFERENTIABLE = {"where": (0,)}  # the condition
 
@@ -107,7 +116,7 @@ def _shape_sets(n):
 SEEDS = st.integers(0, 2**32 - 1)
 
 
-@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "pow", "maximum", "minimum"])
+@pytest.mark.parametrize("name", [n for n, (_, _, d) in BINARY.items() if len(d) == 2])
 @SETTINGS
 @given(shapes=_shape_sets(2), seed=SEEDS)
 def test_binary_op_broadcasting(name, shapes, seed):
@@ -115,7 +124,7 @@ def test_binary_op_broadcasting(name, shapes, seed):
     _check(name, shapes[::-1], seed)
 
 
-@pytest.mark.parametrize("name", ["clamp", "where"])
+@pytest.mark.parametrize("name", [n for n, (_, _, d) in BINARY.items() if len(d) == 3])
 @SETTINGS
 @given(shapes=_shape_sets(3), seed=SEEDS)
 def test_ternary_op_broadcasting(name, shapes, seed):
