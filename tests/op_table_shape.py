@@ -717,22 +717,36 @@ _SCATTER_INDEX = [
 ]
 
 
-def _scatter_samples(value=False, distinct_targets=False):
-    """scatter-like samples: (x, dim, index, src). With distinct_targets, no position is written
-    twice except in the sample marked 'repeated' (last write lands)."""
+# the same shapes with no position written twice: for scatter with a src tensor, whose gradient
+# (as PyTorch's) reaches every duplicate although only the last write lands, so that central
+# differences can only check it where targets are distinct (test_indexing.py checks duplicates
+# against PyTorch's values)
+_SCATTER_INDEX_DISTINCT = [
+    ((3, 4), 1, [[0, 3], [1, 2], [2, 0]], (3, 2)), ((3, 4), 0, [[0, 1, 2, 0], [2, 2, 0, 1]], (2, 4)),
+    ((3, 4), -1, [[1], [0]], (2, 2)), ((4,), 0, [3, 0, 1], (3,)), ((), 0, 0, ()),
+    ((3, 4), 1, np.zeros((3, 0), dtype=np.int64), (3, 0)), ((2, 3, 4), 2, [[[0, 1], [2, 3], [3, 0]],
+                                                                         [[1, 2], [0, 2], [3, 1]]],
+                                                            (2, 3, 2)),
+]
+
+
+def _scatter_samples(value=False, distinct=False):
+    """scatter-like samples: (x, dim, index, src); with `distinct`, no position is written twice."""
 
     def make(rng):
         out = []
-        for xs, dim, index, ss in _SCATTER_INDEX:
+        for xs, dim, index, ss in _SCATTER_INDEX_DISTINCT if distinct else _SCATTER_INDEX:
             index = np.array(index, dtype=np.int64)
             src = 2.5 if value else _n(rng, *ss)
             out.append(Sample(_n(rng, *xs), dim, Const(index), src))
         src = -1.5 if value else _n(rng, 2, 3)
-        out.append(Sample(NonContig(_n(rng, 3, 2)), 0, idx([[2, 0], [2, 1]]), src,
-                          desc="noncontig_repeated"))
+        out.append(Sample(NonContig(_n(rng, 3, 2)), 0,
+                          idx([[2, 0], [1, 1]] if distinct else [[2, 0], [2, 1]]), src,
+                          desc="noncontig" if distinct else "noncontig_repeated"))
         src = 0.5 if value else Expanded(_n(rng, 1, 2), (3, 2))
-        out.append(Sample(_n(rng, 3, 4), 1, idx([[1, 2], [0, 3], [2, 2]]), src,
-                          desc="repeated_expanded_src"))
+        out.append(Sample(_n(rng, 3, 4), 1,
+                          idx([[1, 2], [0, 3], [2, 1]] if distinct else [[1, 2], [0, 3], [2, 2]]),
+                          src, desc="expanded_src" if distinct else "repeated_expanded_src"))
         if not value:  # src larger than the index: only its leading corner is read
             out.append(Sample(_n(rng, 3, 4), 1, idx([[1, 2], [0, 3]]), _n(rng, 3, 3),
                               desc="src_larger_than_index"))
@@ -801,9 +815,11 @@ def _index_write_samples(kind):
             Sample(NonContig(_n(rng, 3, 4)), 1, idx([0, 2]), NonContig(_n(rng, 3, 2))),
             Sample(_n(rng, 3, 4), 1, idx([1, 3]), Expanded(_n(rng, 3, 1), (3, 2))),
         ]
-        # repeated indices: index_add adds them up, index_copy keeps the last
-        out.append(Sample(_n(rng, 3, 4), 0, idx([1, 1, 0, 1]), _n(rng, 4, 4),
-                          desc="repeated"))
+        if kind == "add":  # repeated indices add up (index_copy's duplicates: test_indexing.py)
+            out.append(Sample(_n(rng, 3, 4), 0, idx([1, 1, 0, 1]), _n(rng, 4, 4),
+                              desc="repeated"))
+        else:
+            out.append(Sample(_n(rng, 3, 4), 0, idx([1, 0, 2]), _n(rng, 3, 4), desc="permuted"))
         if kind == "add":
             out.append(Sample(_n(rng, 3, 4), 0, idx([2, 2]), _n(rng, 2, 4), alpha=-2.5))
         return out
@@ -868,7 +884,8 @@ def _put_samples(accumulate):
             Sample(_n(rng, 3, 4), idx([[-1, 2], [3, 4]]), _n(rng, 2, 2), accumulate),
             Sample(_n(rng, 4), idx(3), _n(rng), accumulate),
             Sample(_n(rng), idx([0]), _n(rng, 1), accumulate),
-            Sample(_n(rng, 2, 3), idx([4, 4, 0, 4]), _n(rng, 4), accumulate, desc="repeated"),
+            Sample(_n(rng, 2, 3), idx([4, 4, 0, 4] if accumulate else [4, 1, 0, 5]), _n(rng, 4),
+                   accumulate, desc="repeated" if accumulate else "four"),
             Sample(_n(rng, 3, 4), Const(np.zeros(0, np.int64)), _n(rng, 0), accumulate),
             Sample(NonContig(_n(rng, 3, 4)), idx([1, 4]), NonContig(_n(rng, 1, 2)), accumulate),
             Sample(_n(rng, 3, 4), idx([1, 7, 2]), Expanded(_n(rng, 1), (3,)), accumulate),
@@ -892,8 +909,10 @@ def _index_put_samples(accumulate):
         return [
             Sample(_n(rng, 3, 4), _n(rng, 2, 4), idx([2, 0])),
             Sample(_n(rng, 3, 4), _n(rng, 3), idx([0, 1, 2]), idx([3, 0, 1])),
-            Sample(_n(rng, 3, 4), _n(rng), idx([1, 1]), idx([2, 2]), desc="repeated_scalar_value"),
-            Sample(_n(rng, 5), _n(rng, 4), idx([0, 0, 1, 0]), desc="repeated"),
+            Sample(_n(rng, 3, 4), _n(rng), idx([1, 1] if accumulate else [1, 0]), idx([2, 2]),
+                   desc="repeated_scalar_value" if accumulate else "scalar_value"),
+            Sample(_n(rng, 5), _n(rng, 4), idx([0, 0, 1, 0] if accumulate else [0, 3, 1, 4]),
+                   desc="repeated" if accumulate else "four"),
             Sample(_n(rng, 3, 4), _n(rng, 4), Const(np.array([True, False, True]))),
             Sample(_n(rng, 3, 4), _n(rng, 0, 4), Const(np.zeros(0, np.int64))),
             Sample(NonContig(_n(rng, 3, 4)), _n(rng, 2, 4), idx([2, 1])),
@@ -1002,7 +1021,8 @@ OPS = [
     OpInfo("index_select", cr.index_select, _zero_d(_ref_index_select), _index_select_samples,
            covers=(cr.index_select,)),
     OpInfo("gather", cr.gather, _zero_d(_ref_gather), _gather_samples, covers=(cr.gather,)),
-    OpInfo("scatter", cr.scatter, _zero_d(_ref_scatter), _scatter_samples(), covers=(cr.scatter,)),
+    OpInfo("scatter", cr.scatter, _zero_d(_ref_scatter), _scatter_samples(distinct=True),
+           covers=(cr.scatter,)),
     OpInfo("scatter_value", cr.scatter, _zero_d(_ref_scatter), _scatter_samples(value=True)),
     OpInfo("scatter_add", cr.scatter_add, _zero_d(_ref_scatter_add), _scatter_samples(),
            covers=(cr.scatter_add,)),

@@ -104,28 +104,28 @@ def test_setitem_with_ellipsis_and_none():
     assert x.grad.tolist() == [[0.0] * 4, [1.0, 0.0, 1.0, 1.0], [1.0, 0.0, 1.0, 1.0]]
 
 
-def test_repeated_positions_gradient_goes_to_the_write_that_lands():
-    """chainrule's convention (PyTorch's result there is undefined, and its gradient gives
-    every duplicate the gradient): the gradient of the function actually computed."""
+def test_repeated_positions_gradient_reaches_every_duplicate_as_in_pytorch():
+    """The last write lands, but (as PyTorch, values pasted from torch 2.13) the gradient of
+    every written value reads the output gradient at its position, duplicates included."""
     x = cr.zeros(4, dtype=cr.float64, requires_grad=True)
     v = cr.tensor([1.0, 2.0, 3.0], dtype=cr.float64, requires_grad=True)
     y = x * 1
     y[cr.tensor([0, 0, 1])] = v
     assert y.tolist() == [2.0, 3.0, 0.0, 0.0]
     y.backward(cr.tensor([10.0, 20.0, 30.0, 40.0], dtype=cr.float64))
-    assert x.grad.tolist() == [0.0, 0.0, 30.0, 40.0]  # as PyTorch
-    assert v.grad.tolist() == [0.0, 10.0, 20.0]  # PyTorch: [10, 10, 20]
-    # the same convention for scatter, index_copy and put
+    assert x.grad.tolist() == [0.0, 0.0, 30.0, 40.0]
+    assert v.grad.tolist() == [10.0, 10.0, 20.0]
+    # the same for scatter, index_copy and put
     s = cr.tensor([[1.0, 2.0, 3.0]], dtype=cr.float64, requires_grad=True)
     out = cr.zeros(2, 3, dtype=cr.float64).scatter(1, cr.tensor([[2, 0, 2]]), s)
     out.backward(cr.arange(6.0, dtype=cr.float64).reshape(2, 3))
-    assert s.grad.tolist() == [[0.0, 0.0, 2.0]]
+    assert s.grad.tolist() == [[2.0, 0.0, 2.0]]
     src = cr.tensor([[1.0], [2.0]], dtype=cr.float64, requires_grad=True)
     cr.zeros(3, 1, dtype=cr.float64).index_copy(0, cr.tensor([1, 1]), src).sum().backward()
-    assert src.grad.tolist() == [[0.0], [1.0]]
+    assert src.grad.tolist() == [[1.0], [1.0]]
     p = cr.tensor([1.0, 2.0, 3.0], dtype=cr.float64, requires_grad=True)
     cr.zeros(4, dtype=cr.float64).put(cr.tensor([3, -1, 0]), p).sum().backward()
-    assert p.grad.tolist() == [0.0, 1.0, 1.0]
+    assert p.grad.tolist() == [1.0, 1.0, 1.0]
 
 
 DUPLICATE_KEYS = [
@@ -156,10 +156,10 @@ def test_the_write_that_lands_is_found_for_any_key_layout(key):
 
 
 @pytest.mark.parametrize("key", [
-    (slice(1, None), slice(None, None, 2)), (cr.tensor([2, 0]),), (cr.tensor([0, 1, 1]),),
+    (slice(1, None), slice(None, None, 2)), (cr.tensor([2, 0]),),
     (Ellipsis, 1), (cr.tensor([True, False, True]),), (slice(None), cr.tensor([3, 0])),
     (1, cr.tensor([0, 2])), (cr.tensor([[0], [2]]), cr.tensor([1, 3])),
-], ids=["slices", "ints", "repeated", "ellipsis", "mask", "sliced_adv", "int_adv", "bcast"])
+], ids=["slices", "ints", "ellipsis", "mask", "sliced_adv", "int_adv", "bcast"])
 def test_setitem_gradcheck(key):
     x = rand(3, 4)
     shape = tuple(x.detach()[key].shape)

@@ -8,9 +8,10 @@ saves it, and modifying it in place before backward is an error, as in PyTorch.
 
 Conventions:
 - Repeated positions written by scatter, index_copy and put (accumulate=False) keep the LAST
-  write (C order of the index), as NumPy and PyTorch's CPU kernels do; the gradient is that
-  function's gradient, so only the value that landed receives it (PyTorch, which documents the
-  result as undefined there, gives every duplicate the gradient).
+  write (C order of the index), as NumPy and PyTorch's CPU kernels do; the gradient, as
+  PyTorch's, reads the output gradient at every written position, so every duplicate receives
+  it (only the value that landed changed the result, so gradcheck does not hold at repeated
+  written positions; PyTorch documents the forward result there as undefined).
 - scatter_reduce 'amax'/'amin' split the gradient evenly among the elements equal to the
   result (as PyTorch); 'prod' handles zeros exactly (the product of the other factors).
 - The JVP of an op linear in its inputs is the op on the tangents; for scatter_reduce's prod,
@@ -23,7 +24,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import _index_checks as check
 from ._core import Op, apply, linear_jvp
-from .shape import _last_of_each, batch_size, batched_front, front, getitem, reshape
+from .shape import batch_size, batched_front, front, getitem, reshape
 from .shape import index_put as _put_key
 
 __all__ = ["gather", "index_add", "index_copy", "index_fill", "index_put", "index_select",
@@ -115,24 +116,8 @@ def _scatter_add_vjp_src(g, ans, x, index, src, dim):
     return _pad_to(apply(GATHER, (g, index), {"dim": dim}), src.shape)
 
 
-def _scatter_winners(index, dim, shape):
-    """None, or which elements of `index` make the write that lands at a repeated position."""
-    idx = _raw(index)
-    if idx.size < 2:
-        return None
-    flat = np.ravel_multi_index(_coords(idx, dim), shape)
-    if np.unique(flat).size == flat.size:
-        return None
-    return _last_of_each(flat)
-
-
 def _scatter_vjp_src(g, ans, x, index, src, dim):
-    from .elementwise import where
-
-    picked = apply(GATHER, (g, index), {"dim": dim})
-    winners = _scatter_winners(index, dim, x.shape)
-    if winners is not None:
-        picked = where(winners, picked, 0.0)
+    picked = apply(GATHER, (g, index), {"dim": dim})  # every duplicate gets it, as PyTorch
     return _pad_to(picked, src.shape)
 
 
@@ -522,14 +507,7 @@ def _scaled(g, alpha):
 
 
 def _index_copy_vjp_src(g, ans, x, index, src, dim):
-    from .elementwise import where
-
-    picked = apply(INDEX_SELECT, (g, index), {"dim": dim})
-    idx = _raw(index).reshape(-1) % max(x.shape[dim] if x.ndim else 1, 1)
-    if np.unique(idx).size != idx.size:  # only the last copy to a position lands
-        winners = _last_of_each(idx).reshape((1,) * dim + (-1,) + (1,) * (picked.ndim - dim - 1))
-        picked = where(winners, picked, 0.0)
-    return picked
+    return apply(INDEX_SELECT, (g, index), {"dim": dim})  # every duplicate gets it, as PyTorch
 
 
 def _fill_zero(g, index, dim):
@@ -723,14 +701,7 @@ def _put_vjp_x(g, ans, x, index, src, accumulate):
 
 
 def _put_vjp_src(g, ans, x, index, src, accumulate):
-    picked = apply(TAKE, (g, index), {})
-    if not accumulate:
-        n = int(np.prod(tuple(x.shape), dtype=np.int64))
-        flat = _raw(index).reshape(-1) % max(n, 1)
-        if np.unique(flat).size != flat.size:  # only the last write to a position lands
-            from .elementwise import where
-
-            picked = where(_last_of_each(flat).reshape(tuple(index.shape)), picked, 0.0)
+    picked = apply(TAKE, (g, index), {})  # every duplicate gets it, as PyTorch
     return reshape(picked, tuple(src.shape))
 
 

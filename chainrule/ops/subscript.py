@@ -8,9 +8,9 @@ writing reads the gradient at the key. Index tensors that vmap batches cannot be
 last section).
 
 Repeated positions written by `x[key] = v` keep the last write (NumPy's and PyTorch's CPU
-order); the gradient is that function's gradient, so only the value that landed receives it
-(`last_writes`). PyTorch documents the result as undefined there and gives every duplicate the
-gradient.
+order); the value gradient reads the output gradient at every written position, so every
+duplicate receives it, as in PyTorch (and as index_put_(accumulate=True) would) although only
+the last write changed the result.
 """
 
 import re
@@ -327,10 +327,6 @@ def _index_put_vjp_input(g, ans, x, v, key, accumulate, winners):
 
 def _index_put_vjp_value(g, ans, x, v, key, accumulate, winners):
     picked = getitem(g, key)
-    if winners is not None and not accumulate:  # only the write that landed has an effect
-        from .elementwise import where
-
-        picked = where(winners, picked, 0.0)
     shape = _drop_leading_ones(v.shape, picked.ndim)
     grad = sum_to(picked, shape)
     return grad if shape == v.shape else reshape(grad, v.shape)
