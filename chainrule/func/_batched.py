@@ -196,9 +196,9 @@ def rewrap(phys, chain):
 
 
 def batch_everywhere(t, levels):
-    """`t` batched at every vmap level in `levels` (ascending), materializing (copying) the
-    levels it is not batched at: a per-sample derivative with respect to it must be per-sample.
-    Returns (physical tensor, chain) where the physical tensor is fresh where a copy was made."""
+    """`t` batched at every vmap level in `levels` (ascending), expanded (a stride-0 view, no
+    copy) along the levels it is not batched at: a derivative with respect to it must then be
+    per-sample. Returns (physical tensor, chain)."""
     phys, chain = unwrap_levels(t)
     have = dict(chain)
     # rebuild from the physical value outward, lowest level innermost
@@ -207,8 +207,8 @@ def batch_everywhere(t, levels):
         if level in have:
             cur = BatchedTensor.wrap(cur, have[level], level)
         else:
-            cur = cur.unsqueeze(0)
-            cur = cur.expand(_state.sizes[level - 1], *cur.shape[1:]).clone()
+            cur = cur.unsqueeze(0)  # a stride-0 view: no copy per sample
+            cur = cur.expand(_state.sizes[level - 1], *cur.shape[1:])
             cur = BatchedTensor.wrap(cur, 0, level)
     return unwrap_levels(cur)
 
