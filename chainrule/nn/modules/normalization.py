@@ -28,6 +28,24 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _affine_parameters(module, affine, shape, bias, dtype):
+    """`weight` (and `bias` when bias=True) of `shape` when affine, else registered as None;
+    bias=None: the module has no bias at all (RMSNorm)."""
+    for name, wanted in (("weight", True), ("bias", bias)):
+        if wanted is None:
+            continue
+        value = Parameter(_factories.empty(*shape, dtype=dtype)) if affine and wanted else None
+        module.register_parameter(name, value)
+
+
+def _reset_affine(module):
+    """weight = 1, bias = 0 (those that exist)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if getattr(module, "bias", None) is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     """Normalise over the trailing `normalized_shape` dims; learnable weight (ones) and bias
     (zeros) of that shape when elementwise_affine."""
@@ -40,22 +58,11 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_factories.empty(*self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_factories.empty(*self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, elementwise_affine, self.normalized_shape, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -76,15 +83,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(_factories.empty(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_factories.empty(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, (num_features,), bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", _factories.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", _factories.ones(num_features, dtype=dtype))
@@ -104,10 +103,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input):
         raise NotImplementedError
@@ -198,22 +194,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(_factories.empty(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_factories.empty(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, (num_channels,), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -235,15 +220,11 @@ class RMSNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_factories.empty(*self.normalized_shape, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
+        _affine_parameters(self, elementwise_affine, self.normalized_shape, None, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
+        _reset_affine(self)
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
