@@ -21,7 +21,6 @@ import itertools
 from collections import namedtuple
 
 
-
 class _State:
     __slots__ = ("cap", "depth", "ids")
 
@@ -34,7 +33,6 @@ class _State:
 state = _State()
 _ids = itertools.count()
 
-_ALIAS = None  # the op make_dual and unpack_dual use, built on first use (import order)
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 
 
@@ -102,15 +100,11 @@ def visible_tangents(t):
 
 def _alias(t):
     """A view of `t` (differentiable in reverse mode) with no tangents: the caller sets them."""
-    global _ALIAS
-    from ..ops._core import Op, apply
+    from ..ops._core import ALIAS, apply  # (imported here: ops._core imports this module)
 
-    if _ALIAS is None:
-        _ALIAS = Op("alias", lambda x: x.view(), (lambda g, ans, x: g,), view=True,
-                    backward_name="AliasBackward0", jvp="linear")
     saved, state.cap = state.cap, 0
     try:
-        return apply(_ALIAS, (t,), {})
+        return apply(ALIAS, (t,), {})
     finally:
         state.cap = saved
 

@@ -111,7 +111,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """`(func_output, jvp)`: J v at `inputs` (forward mode)."""
     from . import forward_ad
 
-    is_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
+    _, xs = _as_tuple(inputs, "inputs", "jvp")
     if v is None:
         if len(xs) != 1 or xs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the input to the user-provided "
@@ -183,17 +183,15 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
                                 f"input {j}. This is not allowed in strict mode.")
                         g = Tensor._make(np.zeros_like(x._data))
                     rows[j].append(g)
-            per_in = []
-            for j, x in enumerate(xs):
-                shape = tuple(o.shape) + tuple(x.shape)
-                if rows[j]:
-                    from ..ops.shape import stack
-
-                    per_in.append(stack(rows[j], 0).reshape(shape))
-                else:
-                    per_in.append(Tensor._make(np.zeros(shape, dtype=x._data.dtype)))
+            per_in = [jacobian_block(rows[j], o, x, 0) for j, x in enumerate(xs)]
             jac.append(_finish(per_in, create_graph))
     return _pack(jac, is_tuple, out_tuple)
+
+
+def jacobian_block(pieces, out, x, axis):
+    from ..func._transforms import jacobian_block  # (chainrule.func imports this package)
+
+    return jacobian_block(pieces, out, x, axis)
 
 
 def _pack(jac, is_tuple, out_tuple):
@@ -203,8 +201,6 @@ def _pack(jac, is_tuple, out_tuple):
 
 
 def _jacobian_forward(func, inputs, strict):
-    from ..ops.shape import stack
-
     is_tuple, xs = _as_tuple(inputs, "inputs", "jacobian")
     cols = [[] for _ in xs]
     outs = None
@@ -222,14 +218,8 @@ def _jacobian_forward(func, inputs, strict):
         outs = out if out_tuple else (out,)
     jac = []
     for i, o in enumerate(outs):
-        per_in = []
-        for j, x in enumerate(xs):
-            shape = tuple(o.shape) + tuple(x.shape)
-            if cols[j]:
-                per_in.append(stack([c[i] for c in cols[j]], -1).reshape(shape))
-            else:
-                per_in.append(Tensor._make(np.zeros(shape, dtype=o._data.dtype)))
-        jac.append(tuple(per_in))
+        jac.append(tuple(jacobian_block([c[i] for c in cols[j]], o, x, -1)
+                         for j, x in enumerate(xs)))
     return _pack(jac, is_tuple, out_tuple)
 
 

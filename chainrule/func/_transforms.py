@@ -16,12 +16,9 @@ from .._tensor import Tensor
 from .._vmap_state import state as _vm
 from ..autograd import forward_ad, grad_mode
 from ..autograd.backward_api import grad as _autograd_grad
-from ..ops._core import Op, apply, linear_jvp
+from ..ops._core import ALIAS, apply
 from . import _pytree
 from ._batched import BatchedTensor, batch_everywhere, rewrap, unwrap_levels
-
-_IDENTITY = Op("alias", lambda x: x.view(), (lambda g, ans, x: g,), view=True,
-               backward_name="AliasBackward0", jvp=linear_jvp)
 
 
 class _Depth:
@@ -59,7 +56,7 @@ def _differentiable(t, fn, what):
         )
     phys, chain = _canonical(t)
     if phys.requires_grad:
-        leaf = apply(_IDENTITY, (phys,), {})  # stays connected to the caller's graph
+        leaf = apply(ALIAS, (phys,), {})  # stays connected to the caller's graph
     else:
         leaf = phys.detach().requires_grad_()
         if phys._fw:
@@ -67,9 +64,13 @@ def _differentiable(t, fn, what):
     return rewrap(leaf, chain), leaf
 
 
-def _records():
-    """Whether results must carry a graph: an enclosing transform or the caller may use it."""
-    return grad_mode.is_grad_enabled() and (_depth.value > 0 or forward_ad.state.depth > 0)
+def _records(tree=()):
+    """Whether results must carry a graph: an enclosing transform or the caller may use it (the
+    caller does when a tensor in `tree` requires grad)."""
+    if grad_mode.is_grad_enabled() and (_depth.value > 0 or forward_ad.state.depth > 0):
+        return True
+    return any(isinstance(x, Tensor) and unwrap_levels(x)[0].requires_grad
+               for x in _pytree.flatten(tree)[0])
 
 
 def _argnums_tuple(argnums, nargs, fn):
@@ -177,9 +178,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        keep = _records() or any(
-            isinstance(x, Tensor) and unwrap_levels(x)[0].requires_grad
-            for x in _pytree.flatten(args)[0])
+        keep = _records(args)
         single, new_args, groups = _prepare(args, argnums, "grad")
         out = _call(func, new_args, kwargs)
         out, aux = _split_aux(out, has_aux, "grad")
@@ -217,13 +216,12 @@ def grad(func, argnums=0, has_aux=False):
 
 def vjp(func, *primals, has_aux=False):
     """`(output, vjp_fn)` (and `aux`): vjp_fn(cotangents) gives one gradient per primal."""
-    keep = _records() or any(isinstance(x, Tensor) and unwrap_levels(x)[0].requires_grad
-                             for x in _pytree.flatten(primals)[0])
+    keep = _records(primals)
     _, new_args, groups = _prepare(primals, tuple(range(len(primals))), "vjp")
     created_depth = _vm.depth
     out = _call(func, new_args, {})
     out, aux = _split_aux(out, has_aux, "vjp")
-    out_leaves, out_spec = _pytree.flatten(out)
+    out_leaves = _pytree.flatten(out)[0]
     for o in out_leaves:
         if not isinstance(o, Tensor):
             raise RuntimeError(f"vjp: f must return Tensors (or nested tuples of them), got "
@@ -244,10 +242,10 @@ def vjp(func, *primals, has_aux=False):
         newer = [c for c in ct_leaves if isinstance(c, BatchedTensor) and c._level > created_depth]
         if newer:
             return _vjp_fn_loop(vjp_fn, ct_leaves, ct_spec, max(c._level for c in newer))
+        keep_now = keep or _records()
         with grad_mode.enable_grad():
-            grads = _inner_product_grad(out_leaves, ct_leaves, leaves, keep or _records())
-        res = _rebuild(grads, groups, False, keep or _records())
-        return res
+            grads = _inner_product_grad(out_leaves, ct_leaves, leaves, keep_now)
+        return _rebuild(grads, groups, False, keep_now)
 
     value = out if keep else _detach_tree(out)
     if has_aux:
@@ -288,7 +286,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         raise RuntimeError("jvp: expected primals and tangents to be tuples, e.g. "
                            "jvp(f, (x,), (v,))")
     p_leaves, p_spec = _pytree.flatten(tuple(primals))
-    t_leaves, t_spec = _pytree.flatten(tuple(tangents))
+    t_leaves = _pytree.flatten(tuple(tangents))[0]
     if len(p_leaves) != len(t_leaves):
         raise RuntimeError(f"jvp: expected primals and tangents to have the same structure, got "
                            f"{len(p_leaves)} primal and {len(t_leaves)} tangent tensors")
@@ -326,7 +324,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                 tan = Tensor._make(np.zeros_like(phys._data))
             primal_out.append(rewrap(pr, chain))
             tangent_out.append(rewrap(tan, chain))
-    keep = _records() or any(unwrap_levels(x)[0].requires_grad for x in p_leaves + t_leaves)
+    keep = _records((p_leaves, t_leaves))
     if not keep:  # the function recorded (for transforms inside it): nothing may leak out
         primal_out = [o.detach() for o in primal_out]
         tangent_out = [o.detach() for o in tangent_out]
@@ -357,10 +355,21 @@ def _unit(like, k):
     return flat.reshape(tuple(like.shape))
 
 
+def jacobian_block(pieces, out, x, axis):
+    """d out / d x, shaped out.shape + x.shape, from the per-element derivatives `pieces` (rows
+    of VJPs stacked on axis 0, or columns of JVPs stacked on axis -1); zeros when x or out is
+    empty."""
+    from ..ops.shape import stack
+
+    shape = tuple(out.shape) + tuple(x.shape)
+    if not pieces:
+        return out.new_zeros(shape) if axis == -1 else x.new_zeros(shape)
+    return stack(pieces, axis).reshape(shape)
+
+
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     """The Jacobian by reverse mode (one VJP per output element): for an output of shape O and an
     input of shape I, a tensor of shape O + I. Pytrees of inputs and outputs nest as in JAX."""
-    from ..ops.shape import stack
 
     @functools.wraps(func)
     def wrapper(*args):
@@ -375,6 +384,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         res = vjp(f_of, *[args[n] for n in nums], has_aux=has_aux)
         out, fn = res[0], res[1]
         o_leaves, o_spec = _pytree.flatten(out)
+        in_leaves, in_spec = _pytree.flatten(tuple(args[n] for n in nums))
         per_output = []
         for k, o in enumerate(o_leaves):
             rows = []
@@ -382,15 +392,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
                 cts = [_unit(x, j) if i == k else x.new_zeros(x.shape)
                        for i, x in enumerate(o_leaves)]
                 rows.append(_pytree.flatten(fn(_pytree.unflatten(cts, o_spec)))[0])
-            in_leaves = _pytree.flatten(tuple(args[n] for n in nums))[0]
-            jac = []
-            for i, x in enumerate(in_leaves):
-                if rows:
-                    jac.append(stack([r[i] for r in rows], 0).reshape(
-                        tuple(o.shape) + tuple(x.shape)))
-                else:
-                    jac.append(x.new_zeros(tuple(o.shape) + tuple(x.shape)))
-            in_spec = _pytree.flatten(tuple(args[n] for n in nums))[1]
+            jac = [jacobian_block([r[i] for r in rows], o, x, 0)
+                   for i, x in enumerate(in_leaves)]
             tree = _pytree.unflatten(jac, in_spec)
             per_output.append(tree[0] if single else tree)
         result = _pytree.unflatten(per_output, o_spec)
@@ -401,7 +404,6 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """The Jacobian by forward mode (one JVP per input element), shaped like jacrev's."""
-    from ..ops.shape import stack
 
     @functools.wraps(func)
     def wrapper(*args):
@@ -436,14 +438,8 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         o_leaves, o_spec = _pytree.flatten(out)
         per_output = []
         for k, o in enumerate(o_leaves):
-            jac = []
-            for i, x in enumerate(in_leaves):
-                cols = columns[i]
-                if cols:
-                    jac.append(stack([c[k] for c in cols], -1).reshape(
-                        tuple(o.shape) + tuple(x.shape)))
-                else:
-                    jac.append(o.new_zeros(tuple(o.shape) + tuple(x.shape)))
+            jac = [jacobian_block([c[k] for c in columns[i]], o, x, -1)
+                   for i, x in enumerate(in_leaves)]
             tree = _pytree.unflatten(jac, in_spec)
             per_output.append(tree[0] if single else tree)
         result = _pytree.unflatten(per_output, o_spec)
