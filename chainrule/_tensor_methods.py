@@ -358,6 +358,16 @@ def _has_tangent(self, args):
     return _fw.depth and (self._fw or any(isinstance(a, Tensor) and a._fw for a in args))
 
 
+def _snapshot(self, history):
+    """A copy of self's value (with its history when `history`, and its tangents) for computing
+    the in-place result out of place."""
+    old = Tensor._make(self._data.copy(), self._rg, self.grad_fn) if history else \
+        Tensor._make(self._data.copy())
+    old._output_nr = self._output_nr
+    old._fw = self._fw
+    return old
+
+
 def inplace(self, name, fn, *args):
     """self <- fn(self, *args), in place; see the module docstring."""
     if _vm.depth and (isinstance(self, _vm.batched_class) or
@@ -365,9 +375,7 @@ def inplace(self, name, fn, *args):
         return _inplace_batched(self, name, fn(self, *args))
     if not _records(self, args):
         if _has_tangent(self, args):  # forward AD only: new value and new tangent
-            old = Tensor._make(self._data.copy())
-            old._fw = self._fw
-            res = fn(old, *args)
+            res = fn(_snapshot(self, history=False), *args)
             _write(self, name, res._data)
             rebase_tangents(self, res)  # (a view's base gets the new tangent too)
             return self
@@ -377,12 +385,9 @@ def inplace(self, name, fn, *args):
     _check_writable(self, name)
     if self._base is not None:  # the base's history changes too (autograd/views.py)
         return inplace_on_view(self, name, fn, args, _write)
-    old = Tensor._make(self._data.copy(), self._rg, self.grad_fn)
-    old._output_nr = self._output_nr
-    old._fw = self._fw
-    res = fn(old, *args)
+    res = fn(_snapshot(self, history=True), *args)
     _write(self, name, res._data)
-    self._fw = res._fw  # forward AD: the new value's tangent
+    rebase_tangents(self, res)  # forward AD: the new value's tangent
     node = res.grad_fn
     if node is not None and getattr(node, "ans_vc", None) is res._vc:
         node.ans = self._data
