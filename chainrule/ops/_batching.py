@@ -31,6 +31,44 @@ def batch_size(args, bdims):
     raise AssertionError("no batched input")
 
 
+def batched_front(x, bdim, size):
+    """x with a batch dimension of `size` first, expanded (stride 0) if x was not batched."""
+    if bdim is not None:
+        return move_to_front(x, bdim)
+    from .shape import expand, unsqueeze
+
+    return expand(unsqueeze(x, 0), (size, *tuple(x.shape)))
+
+
+def shifted(*names):
+    """The rule of an op with one batched tensor, its first input, whose only batch-sensitive
+    params are non-negative dim indices (ints or tuples of ints, already normalized by the
+    public function): batch first, each dim + 1. (`dims` below normalizes them itself.)"""
+
+    def rule(op, args, bdims, params):
+        from ._core import apply
+
+        if bdims[0] is None or any(b is not None for b in bdims[1:]):
+            return None
+        new = dict(params)
+        for name in names:
+            d = new[name]
+            new[name] = tuple(i + 1 for i in d) if isinstance(d, tuple) else d + 1
+        return apply(op, (move_to_front(args[0], bdims[0]), *args[1:]), new), 0
+
+    return rule
+
+
+def trailing(op, args, bdims, params):
+    """The rule of an op on one batched tensor that only touches its trailing dims (tril, pad):
+    batch first, params unchanged."""
+    from ._core import apply
+
+    if bdims[0] is None or any(b is not None for b in bdims[1:]):
+        return None
+    return apply(op, (move_to_front(args[0], bdims[0]), *args[1:]), params), 0
+
+
 def elementwise(op, args, bdims, params):
     """Broadcasting ops: the batch dimension goes first, and batched inputs get singleton dims
     after it so that their logical dims line up from the right with everyone else's."""

@@ -3,8 +3,7 @@ stack, flatten (Python indexing, `x[key]` and `x[key] = v`, is in subscript.py).
 
 All of these are linear: each VJP reapplies the inverse movement to the gradient, and the JVP is
 the op itself applied to the tangent (`jvp=linear_jvp`). Each op also has a vmap batching rule
-(`batch=`): the helpers for those rules are in the first section and are shared by the other
-shape and index modules (subscript, reorder, pieces, stacking, diagonal, indexing, padding).
+(`batch=`), built with the helpers of ops/_batching.py.
 """
 
 import functools
@@ -13,54 +12,11 @@ import math
 import numpy as np
 
 from .._dtype import promote_types
+
+# the batching-rule helpers live in _batching.py; imported here for the shape and index modules
+from ._batching import batch_size, batched_front, shifted, trailing  # noqa: F401
+from ._batching import move_to_front as front
 from ._core import Op, apply, linear_jvp, normalize_dim
-
-# --- batching (vmap) helpers -------------------------------------------------------------------
-# legend: rule(op, args, bdims, params) -> (out, out_bdim), or None to let vmap loop. Input i
-# holds its batch dimension physically at bdims[i] (None: not batched). Rules use chainrule ops
-# only, and read only `.shape` of their inputs (they may be batched at an outer vmap level).
-
-
-def front(x, bdim):
-    """x with its batch dimension first (bdim None: x as it is)."""
-    if bdim is None or bdim == 0:
-        return x
-    return movedim(x, bdim, 0)
-
-
-def batch_size(args, bdims):
-    return next(tuple(a.shape)[b] for a, b in zip(args, bdims) if b is not None)
-
-
-def batched_front(x, bdim, size):
-    """x with a batch dimension of `size` first, expanded (stride 0) if x was not batched."""
-    if bdim is not None:
-        return front(x, bdim)
-    return expand(unsqueeze(x, 0), (size, *tuple(x.shape)))
-
-
-def shifted(*names):
-    """The rule of an op with one batched tensor, its first input, whose only batch-sensitive
-    params are non-negative dim indices (ints or tuples of ints): batch first, each dim + 1."""
-
-    def rule(op, args, bdims, params):
-        if bdims[0] is None or any(b is not None for b in bdims[1:]):
-            return None
-        new = dict(params)
-        for name in names:
-            d = new[name]
-            new[name] = tuple(i + 1 for i in d) if isinstance(d, tuple) else d + 1
-        return apply(op, (front(args[0], bdims[0]), *args[1:]), new), 0
-
-    return rule
-
-
-def trailing(op, args, bdims, params):
-    """The rule of an op on one batched tensor that only touches its trailing dims (tril, pad):
-    batch first, params unchanged."""
-    if bdims[0] is None or any(b is not None for b in bdims[1:]):
-        return None
-    return apply(op, (front(args[0], bdims[0]), *args[1:]), params), 0
 
 
 def _shape_arg(shape):
