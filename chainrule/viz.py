@@ -46,7 +46,7 @@ def saved_arrays(node):
     if isinstance(node, OpNode):
         if node.saved is None:
             return []
-        arrays = [s._data for s in node.saved if isinstance(s, Tensor)]
+        arrays = [t._data for _, t in node.tensors]
         if node.ans is not None:
             arrays.append(node.ans)
         return arrays

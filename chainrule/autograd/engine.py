@@ -19,7 +19,7 @@ from sys import getrefcount as _getrefcount
 import numpy as np
 
 from . import anomaly_mode, forward_ad, grad_mode
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, OpNode
 
 _ndarray = np.ndarray
 
@@ -246,12 +246,11 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
     else:
         target_nodes, runs, needed, deps = _plan_targets(root_nodes, targets)
 
+    # buffers[node]: the gradient arrived so far for a node of one output (most nodes), or a
+    # list with one entry per output for a node of several
     buffers = {}
     for (node, nr), seed in zip(roots, seeds):
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node.num_outputs
-        buf[nr] = seed if buf[nr] is None else buf[nr] + seed
+        _deliver(buffers, node, nr, seed)
     ready = [n for n in dict.fromkeys(root_nodes) if n not in deps]
     captured = {}
     leaves = []  # (leaf tensor, gradient after its hooks), accumulated once the walk succeeded
@@ -273,38 +272,37 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
         with np.errstate(all="ignore"):  # NaN/inf in gradients never warn (as in PyTorch)
             while ready:
                 node = ready.pop()
-                grads = buffers.pop(node, None)
-                if grads is None:
-                    grads = [None] * node.num_outputs
-                if node.__class__ is AccumulateGrad:
-                    if node.pre_hooks:
+                got = buffers.pop(node, None)
+                if node.__class__ is OpNode and node.pre_hooks is None and \
+                        node.retains is None and target_nodes is None:
+                    # the common case: a built-in op's node, no hooks, a full backward
+                    in_grads = node.run(got, create_graph, retain_graph)
+                    if node.hooks:
+                        in_grads = _post_hooks(node, in_grads, [got], create_graph)
+                else:
+                    n_out = node.num_outputs
+                    grads = [got] if n_out == 1 else got or [None] * n_out
+                    if node.__class__ is AccumulateGrad:
+                        _leaf(node, grads, create_graph, capture, captured, leaves, retained)
+                        continue
+                    if node.pre_hooks or node.retains:
                         _pre_hooks(node, grads, create_graph, retained)
-                    g = grads[0]
-                    if g is None:
-                        continue
-                    t = node._variable()
-                    if t is not None and t._hooks:
-                        g = _run_hooks(t._hooks, g, create_graph)
-                    if capture:
-                        captured[(node, 0)] = g
-                    elif t is not None:
-                        leaves.append((t, g))
-                    continue
-                if node.pre_hooks or node.retains:
-                    _pre_hooks(node, grads, create_graph, retained)
-                if target_nodes is not None:
-                    if node in target_nodes:
-                        for nr, g in enumerate(grads):
-                            captured[(node, nr)] = g
-                    if node not in runs:
-                        continue
-                in_grads = node.apply(grads, create_graph)
-                if node.hooks:
-                    in_grads = _post_hooks(node, in_grads, grads, create_graph)
+                    if target_nodes is not None:
+                        if node in target_nodes:
+                            for nr, g in enumerate(grads):
+                                captured[(node, nr)] = g
+                        if node not in runs:
+                            continue
+                    if node.__class__ is OpNode:
+                        in_grads = node.run(grads[0], create_graph, retain_graph)
+                    else:
+                        in_grads = node.apply(grads, create_graph)
+                        if not retain_graph:
+                            node.release()
+                    if node.hooks:
+                        in_grads = _post_hooks(node, in_grads, grads, create_graph)
                 if check_nan:
                     _check_nan(node, in_grads)
-                if not retain_graph:
-                    node.release()
                 for e, g in zip(node.next_edges, in_grads):
                     if e is None:
                         continue
@@ -316,11 +314,11 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                         if g.__class__ is not _ndarray or g.dtype is not e[3] or \
                                 g.shape != e[2]:
                             g = _fit(g, e)
-                        buf = buffers.get(nxt)
-                        if buf is None:
-                            buf = buffers[nxt] = [None] * nxt.num_outputs
-                        nr = e[1]
-                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                        if nxt.num_outputs == 1:
+                            old = buffers.get(nxt)
+                            buffers[nxt] = g if old is None else old + g
+                        else:
+                            _deliver(buffers, nxt, e[1], g)
                     left = deps[nxt] - 1
                     deps[nxt] = left
                     if left == 0:
@@ -329,7 +327,7 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                 _accumulate_into(t, g, create_graph)
             # drop the walk's last references, so that a gradient only `leaves` holds is seen
             # as unshared by _owned() and becomes `.grad` without a copy
-            grads = in_grads = buf = g = None
+            got = grads = in_grads = old = g = None
             for i in range(len(leaves)):
                 t, g = leaves[i]
                 leaves[i] = None
@@ -340,6 +338,34 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
         if gc_was_enabled:
             gc.enable()
     return captured
+
+
+def _deliver(buffers, node, nr, g):
+    """Add `g` into the buffer of output `nr` of `node`."""
+    if node.num_outputs == 1:
+        old = buffers.get(node)
+        buffers[node] = g if old is None else old + g
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node.num_outputs
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _leaf(node, grads, create_graph, capture, captured, leaves, retained):
+    """A leaf's AccumulateGrad: its hooks run now, its `.grad` is written after the walk."""
+    if node.pre_hooks:
+        _pre_hooks(node, grads, create_graph, retained)
+    g = grads[0]
+    if g is None:
+        return
+    t = node._variable()
+    if t is not None and t._hooks:
+        g = _run_hooks(t._hooks, g, create_graph)
+    if capture:
+        captured[(node, 0)] = g
+    elif t is not None:
+        leaves.append((t, g))
 
 
 def _post_hooks(node, in_grads, grads, create_graph):

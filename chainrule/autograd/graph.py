@@ -132,44 +132,65 @@ class AccumulateGrad(Node):
 class OpNode(Node):
     """The node of a built-in op: its declaration, saved inputs, parameters and saved output.
 
-    Invariant (ops/_core._record): every Tensor in `saved`, and a saved output, has an entry in
-    `versions`; so a node with no `versions` holds only Metas and constants (apply() relies on it).
+    `saved` holds what the rules get in a first-order backward, one entry per input: the array
+    of a saved tensor, a `Meta` for a tensor not saved, a constant as it was passed. `tensors`
+    holds `(i, tensor)` for each saved tensor, which a `create_graph` backward passes instead.
+    Invariant (ops/_core._record): every saved tensor, and a saved output, has an entry in
+    `versions`.
     """
 
-    __slots__ = ("ans", "ans_fw", "ans_vc", "ans_version", "freed", "op", "params", "saved",
+    __slots__ = ("ans", "ans_fw", "ans_vc", "freed", "op", "params", "saved", "tensors",
                  "versions")
 
     def name(self):
         return self.op.backward_name
 
     def apply(self, grads, create_graph):
-        g = grads[0]
+        return self.run(grads[0], create_graph, True)
+
+    def run(self, g, create_graph, retain_graph):
+        """The gradients for the inputs (None where an input has no edge), given the output's
+        gradient `g`; the saved values are released afterwards unless `retain_graph`."""
+        edges = self.next_edges
         if g is None:
-            return [None] * len(self.next_edges)
+            if not retain_graph:
+                self.release()
+            return (None,) * len(edges)
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
         for _, vc, version in self.versions:
             if vc[0] != version:  # rare: check_versions decides whether it is an error
                 self.check_versions()
                 break
+        args = self.saved
+        ans = self.ans
         if create_graph:
-            args = self.saved
-            ans = None if self.ans is None else _rebuild_output(self)
-        elif self.versions:  # some input (or the output) was saved: unwrap the saved tensors
-            args = [s._data if isinstance(s, Tensor) else s for s in self.saved]
-            ans = self.ans
-        else:  # nothing saved: `saved` holds only Metas and constants
-            args = self.saved
-            ans = None
+            if self.tensors:
+                args = list(args)
+                for i, t in self.tensors:
+                    args[i] = t
+            if ans is not None:
+                ans = _rebuild_output(self)
         params = self.params
-        return [None if edge is None else rule(g, ans, *args, **params)
-                for rule, edge in zip(self.op.vjps, self.next_edges)]
+        rules = self.op.vjps
+        if len(edges) == 1:  # the common cases without a loop
+            out = (None if edges[0] is None else rules[0](g, ans, *args, **params),)
+        elif len(edges) == 2:
+            e0, e1 = edges
+            out = (None if e0 is None else rules[0](g, ans, *args, **params),
+                   None if e1 is None else rules[1](g, ans, *args, **params))
+        else:
+            out = [None if e is None else rule(g, ans, *args, **params)
+                   for rule, e in zip(rules, edges)]
+        if not retain_graph and (self.versions or self.ans is not None):
+            self.release()
+        return out
 
     def check_versions(self):
         for i, vc, version in self.versions:
             if vc[0] != version and self._reads(i):
                 what = "the output" if i < 0 else f"input {i}"
-                arr = self.ans if i < 0 else self.saved[i]._data
+                arr = self.ans if i < 0 else self.saved[i]
                 raise RuntimeError(version_error(arr, f"{what} of {self.name()}", vc[0], version))
 
     def _reads(self, i):
@@ -177,19 +198,23 @@ class OpNode(Node):
         by_mask = self.op.saves_by_mask
         if by_mask is None or i < 0:
             return True
-        mask = 0
-        for j, e in enumerate(self.next_edges):
-            if e is not None:
-                mask |= 1 << j
-        return i in by_mask[mask]
+        return i in by_mask[edge_mask(self.next_edges)]
 
     def release(self):
         # A node that saved no tensor stays runnable (backward through `x + 1` twice works, as
         # in PyTorch); otherwise its saved values go and running it again raises FREED_MESSAGE.
         if self.versions or self.ans is not None:
             self.freed = True
-            self.saved = None
-            self.ans = None
+            self.saved = self.tensors = self.ans = None
+
+
+def edge_mask(edges):
+    """Bit i set iff input i has an edge (its rule runs)."""
+    mask = 0
+    for j, e in enumerate(edges):
+        if e is not None:
+            mask |= 1 << j
+    return mask
 
 
 def move_retained_grad(t, old_node, old_nr):

@@ -106,35 +106,47 @@ def apply(op, args, params):
 
 
 def _record(op, args, params, ans):
-    node = OpNode.__new__(OpNode)
+    """The node of `op` applied to `args` (some require grad), and its output Tensor."""
+    node = _new_node(OpNode)
     edges = []
-    saved = []
-    versions = []
-    saves = op.saves
-    for i, (a, rule) in enumerate(zip(args, op.vjps)):
-        if isinstance(a, Tensor):
-            if a._rg and rule is not None:
-                fn = a.grad_fn
-                if fn is not None and a._base is None:  # Tensor._edge's common case, inline
-                    data = a._data
-                    edges.append((fn, a._output_nr, data.shape, data.dtype))
-                else:
-                    edges.append(a._edge())
+    mask = 0  # bit i: input i gets an edge (its rule will run)
+    bit = 1
+    for a, rule in zip(args, op.vjps):
+        if rule is not None and isinstance(a, Tensor) and a._rg:
+            fn = a.grad_fn
+            if fn is not None and a._base is None:  # Tensor._edge's common case, inline
+                data = a._data
+                edges.append((fn, a._output_nr, data.shape, data.dtype))
             else:
-                edges.append(None)
-            if i in saves:
-                saved.append(a)
-                versions.append((i, a._vc, a._vc[0]))
-            else:
-                saved.append(Meta(a._data.shape, a._data.dtype))
+                edges.append(a._edge())
+            mask |= bit
         else:
             edges.append(None)
+        bit <<= 1
+    by_mask = op.saves_by_mask
+    saves = op.saves if by_mask is None else by_mask[mask]  # what the rules that run read
+    saved = []
+    tensors = []
+    versions = []
+    i = 0
+    for a in args:
+        if isinstance(a, Tensor):
+            data = a._data
+            if i in saves:
+                saved.append(data)
+                tensors.append((i, a))
+                vc = a._vc
+                versions.append((i, vc, vc[0]))
+            else:
+                saved.append(Meta(data.shape, data.dtype))
+        else:
             saved.append(a)
+        i += 1
     node.next_edges = tuple(edges)
-    node.pre_hooks = node.retains = node.hooks = None
-    node.trace = None
+    node.pre_hooks = node.retains = node.hooks = node.trace = None
     node.op = op
     node.saved = saved
+    node.tensors = tensors
     node.params = params
     node.freed = False
     if op.view:
@@ -147,15 +159,17 @@ def _record(op, args, params, ans):
     saves_ans = op.saves_ans
     if saves_ans and (saves_ans is True or any(edges[i] is not None for i in saves_ans)):
         node.ans = ans
-        node.ans_vc = out._vc
-        versions.append((-1, out._vc, out._vc[0]))
+        node.ans_vc = vc = out._vc
+        versions.append((-1, vc, vc[0]))
     else:
-        node.ans = None
-        node.ans_vc = None
+        node.ans = node.ans_vc = None
     node.versions = versions
     if _anomaly.enabled:
         node.trace = forward_trace()
     return out
+
+
+_new_node = OpNode.__new__
 
 
 from ..autograd.anomaly_mode import forward_trace
