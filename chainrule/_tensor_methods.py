@@ -19,7 +19,7 @@ from .autograd.forward_ad import state as _fw
 from .autograd.views import inplace_on_view, rebase_tangents
 from .ops import elementwise as ew
 from .ops import linalg, reduction, shape
-from .ops._core import check_broadcast
+from .ops._core import apply, check_broadcast
 
 _state = grad_mode.state
 
@@ -55,6 +55,29 @@ def _reflected(fn):
     return method
 
 
+def _binary_op(op):
+    def method(self, other):
+        if other.__class__ in _FAST or isinstance(other, _OPERANDS):
+            return apply(op, (self, other), _NO_PARAMS)
+        return NotImplemented
+
+    method.__name__ = op.name
+    return method
+
+
+def _reflected_op(op):
+    def method(self, other):
+        if other.__class__ in _FAST or isinstance(other, _NUMBERS):
+            return apply(op, (other, self), _NO_PARAMS)
+        return NotImplemented
+
+    method.__name__ = op.name
+    return method
+
+
+_NO_PARAMS = {}  # shared: no one writes into an op's params
+
+
 def _rtruediv(other, self):
     # PyTorch computes `2 / t` as reciprocal(t) * 2 (so it records MulBackward0)
     return ew.mul(ew.reciprocal(self), other)
@@ -84,6 +107,11 @@ _REFLECTED = dict(_BINARY, sub=_rsub, truediv=_rtruediv)
 for _name, _fn in _BINARY.items():
     setattr(Tensor, f"__{_name}__", _binary(_fn))
     setattr(Tensor, f"__r{_name}__", _reflected(_REFLECTED[_name]))
+# The hottest operators call their op directly (what ew.add/sub/mul/div do, one call fewer)
+for _name, _op in {"add": ew.ADD, "sub": ew.SUB, "mul": ew.MUL, "truediv": ew.DIV}.items():
+    setattr(Tensor, f"__{_name}__", _binary_op(_op))
+for _name, _op in {"add": ew.ADD, "mul": ew.MUL}.items():
+    setattr(Tensor, f"__r{_name}__", _reflected_op(_op))
 for _name, _fn in {"lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge, "eq": ew.eq,
                    "ne": ew.ne}.items():
     setattr(Tensor, f"__{_name}__", _binary(_fn))

@@ -31,6 +31,8 @@ class Op:
     `x * w` unless `w` requires grad, so `b[1] = b[0] * 3` must work). The check costs nothing
     unless a version changed. `saves_ans` is True when the rules read the output, or a tuple of
     input indices whose rules alone read it (as PyTorch's `x.pow_(2)` does not need its output).
+    `metas=False` declares that no rule reads the shape or dtype of an input it does not save
+    (elementwise ops: the engine undoes broadcasting), so none is kept for them.
     """
 
     __slots__ = (
@@ -38,6 +40,7 @@ class Op:
         "batch",
         "forward",
         "jvp",
+        "metas",
         "name",
         "saves",
         "saves_ans",
@@ -47,7 +50,7 @@ class Op:
     )
 
     def __init__(self, name, forward, vjps=None, *, saves=(), saves_ans=False, view=False,
-                 jvp=None, batch=None, backward_name=None, rule_reads=None):
+                 jvp=None, batch=None, backward_name=None, rule_reads=None, metas=True):
         self.name = name
         self.backward_name = backward_name or (name[0].upper() + name[1:] + "Backward0")
         self.forward = forward
@@ -59,6 +62,7 @@ class Op:
         self.saves = frozenset(saves)
         self.saves_ans = saves_ans
         self.view = view
+        self.metas = metas
         # saves_by_mask[m]: the inputs to save when bit i of m is set iff input i gets an edge
         self.saves_by_mask = None if rule_reads is None else tuple(
             frozenset(i for j, reads in enumerate(rule_reads) if m >> j & 1 for i in reads)
@@ -80,21 +84,26 @@ def apply(op, args, params):
                 return _vm.dispatch(op, args, params)
     if _fw.depth:
         return _apply_forward_ad(op, args, params)
-    for a in args:
-        if isinstance(a, Tensor):
-            break
-    else:  # no Tensor (the rules of a first-order backward): NumPy in, NumPy out, no record
-        return op.forward(*args, **params)
-    datas = []
-    needs_grad = False
-    for a in args:
-        if isinstance(a, Tensor):
-            if a._rg:
-                needs_grad = True
-            datas.append(a._data)
-        else:
-            datas.append(a)
-    ans = op.forward(*datas, **params)
+    if len(args) == 1:  # unary ops, the most common, without the loop
+        a = args[0]
+        if not isinstance(a, Tensor):  # a first-order backward's rules: NumPy in, NumPy out
+            return op.forward(a, **params)
+        needs_grad = a._rg
+        ans = op.forward(a._data, **params)
+    else:
+        datas = []
+        needs_grad = tensor = False
+        for a in args:
+            if isinstance(a, Tensor):
+                tensor = True
+                if a._rg:
+                    needs_grad = True
+                datas.append(a._data)
+            else:
+                datas.append(a)
+        if not tensor:  # no Tensor: NumPy in, NumPy out, nothing recorded
+            return op.forward(*args, **params)
+        ans = op.forward(*datas, **params)
     if ans.__class__ is not _ndarray:
         ans = _asarray(ans)
     if needs_grad and _grad_state.enabled and op.vjps is not None:
@@ -125,27 +134,29 @@ def _record(op, args, params, ans):
         bit <<= 1
     by_mask = op.saves_by_mask
     saves = op.saves if by_mask is None else by_mask[mask]  # what the rules that run read
-    saved = []
-    tensors = []
-    versions = []
+    saved = list(args)  # the constants stay as they are; tensors become arrays or Metas
+    tensors = versions = ()  # (shared while empty: fewer objects for the cyclic GC to track)
+    metas = op.metas
     i = 0
     for a in args:
         if isinstance(a, Tensor):
             data = a._data
             if i in saves:
-                saved.append(data)
-                tensors.append((i, a))
+                saved[i] = data
                 vc = a._vc
-                versions.append((i, vc, vc[0]))
+                if tensors:
+                    tensors.append((i, a))
+                    versions.append((i, vc, vc[0]))
+                else:
+                    tensors = [(i, a)]
+                    versions = [(i, vc, vc[0])]
             else:
-                saved.append(Meta(data.shape, data.dtype))
-        else:
-            saved.append(a)
+                saved[i] = Meta(data.shape, data.dtype) if metas else None
         i += 1
     node.next_edges = tuple(edges)
     node.pre_hooks = node.retains = node.hooks = node.trace = None
     node.op = op
-    node.saved = saved
+    node.saved = tuple(saved)
     node.tensors = tensors
     node.params = params
     node.freed = False
@@ -160,7 +171,7 @@ def _record(op, args, params, ans):
     if saves_ans and (saves_ans is True or any(edges[i] is not None for i in saves_ans)):
         node.ans = ans
         node.ans_vc = vc = out._vc
-        versions.append((-1, vc, vc[0]))
+        versions = [*versions, (-1, vc, vc[0])]
     else:
         node.ans = node.ans_vc = None
     node.versions = versions

@@ -108,10 +108,14 @@ def _sum_tangents(a, b):
     return a if b is None else add(a, b)
 
 
+# The hot rules below are written with Python operators: on the bare arrays of a first-order
+# backward they are NumPy's own (no dispatch), on Tensors (create_graph, forward mode) they are
+# chainrule's ops, so they record like any other rule. NumPy promotes the same way as chainrule
+# for every pair a gradient meets (a float array with a float array or a Python number).
 ADD = Op("add", _binary_forward("add", np.add), (lambda g, ans, x, y: g, lambda g, ans, x, y: g),
-         jvp=linear_jvp, batch=_EW)
-SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g)),
-         jvp=linear_jvp, batch=_EW)
+         jvp=linear_jvp, batch=_EW, metas=False)
+SUB = Op("sub", _sub_forward, (lambda g, ans, x, y: g, lambda g, ans, x, y: -g),
+         jvp=linear_jvp, batch=_EW, metas=False)
 
 
 def _mul_jvp(tangents, ans, x, y):
@@ -120,8 +124,8 @@ def _mul_jvp(tangents, ans, x, y):
 
 
 MUL = Op("mul", _binary_forward("mul", np.multiply),
-         (lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(g, x)),
-         rule_reads=((1,), (0,)), jvp=_mul_jvp, batch=_EW)
+         (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
+         rule_reads=((1,), (0,)), jvp=_mul_jvp, batch=_EW, metas=False)
 
 
 def _div_forward(x, y):
@@ -148,8 +152,8 @@ def _div_jvp(tangents, ans, x, y):
 
 
 DIV = Op("div", _div_forward,
-         (lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(div(mul(g, x), mul(y, y)))),
-         rule_reads=((1,), (0, 1)), jvp=_div_jvp, batch=_EW)
+         (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -(g * x / (y * y))),
+         rule_reads=((1,), (0, 1)), jvp=_div_jvp, batch=_EW, metas=False)
 
 
 def _pow_forward(x, y):
@@ -317,13 +321,13 @@ def unary(name, np_fn, deriv, needs="x", floating=True):
         forward = np_fn
 
     def vjp(g, ans, x):
-        return mul(g, deriv(x, ans))
+        return g * deriv(x, ans)
 
     def jvp(tangents, ans, x):
-        return mul(tangents[0], deriv(x, ans))
+        return tangents[0] * deriv(x, ans)
 
     op = Op(name, forward, (vjp,), saves=(0,) if "x" in needs else (),
-            saves_ans="ans" in needs, jvp=jvp, batch=_EW)
+            saves_ans="ans" in needs, jvp=jvp, batch=_EW, metas=False)
 
     def fn(input):
         return apply(op, (input,), {})
@@ -382,7 +386,7 @@ LOG, log = unary("log", _errstate(np.log), lambda x, ans: reciprocal(x))
 SQRT, sqrt = unary("sqrt", _errstate(np.sqrt), lambda x, ans: div(0.5, ans), needs="ans")
 SIN, sin = unary("sin", np.sin, lambda x, ans: cos(x))
 COS, cos = unary("cos", np.cos, lambda x, ans: neg(sin(x)))
-TANH, tanh = unary("tanh", np.tanh, lambda x, ans: sub(1.0, mul(ans, ans)), needs="ans")
+TANH, tanh = unary("tanh", np.tanh, lambda x, ans: 1.0 - ans * ans, needs="ans")
 SIGMOID, sigmoid = unary("sigmoid", _sigmoid_np, lambda x, ans: mul(ans, sub(1.0, ans)),
                          needs="ans")
 # abs'(0) = 0 and relu'(0) = 0: the subgradient PyTorch uses
@@ -390,9 +394,9 @@ ABS, abs = unary("abs", _abs_np, lambda x, ans: sign(x), floating=False)
 RELU, relu = unary("relu", _relu_np, lambda x, ans: gt(ans, 0), needs="ans", floating=False)
 # PyTorch selects rather than multiplies (threshold_backward): +0 where g < 0, and 0, not nan,
 # where an infinite g meets a clipped input
-RELU.vjps = (lambda g, ans, x: where(gt(ans, 0), g, 0.0),)
+RELU.vjps = (lambda g, ans, x: where(ans > 0, g, 0.0),)
 RECIPROCAL, reciprocal = unary("reciprocal", _errstate(np.reciprocal),
-                               lambda x, ans: neg(mul(ans, ans)), needs="ans")
+                               lambda x, ans: -(ans * ans), needs="ans")
 # sign is piecewise constant: its derivative is 0 everywhere (PyTorch's convention)
 SIGN, sign = unary("sign", _sign_np, lambda x, ans: mul(ans, 0), needs="ans", floating=False)
 SIGN.vjps = (lambda g, ans, x: _zeros_like(g),)  # +0, not g * 0 (which is -0 where g < 0)
