@@ -78,20 +78,22 @@ class Tensor:
     __slots__ = (
         "__dict__",
         "__weakref__",
-        "_accum",
         "_base",
         "_data",
-        "_grad",
-        "_hooks",
         "_output_nr",
-        "_post_hooks",
-        "_retains",
         "_rg",
         "_vc",
         "_view_of",
         "grad_fn",
     )
-    _fw = None  # forward AD: {level id: tangent} (autograd/forward_ad.py), in __dict__ when set
+    # Attributes most tensors never set are class-level defaults (an instance that sets one
+    # keeps it in its __dict__): every op's output is created with fewer stores.
+    _fw = None  # forward AD: {level id: tangent} (autograd/forward_ad.py)
+    _grad = None  # .grad
+    _accum = None  # a leaf's AccumulateGrad node, made on first use
+    _hooks = None  # register_hook: [hook]
+    _post_hooks = None  # register_post_accumulate_grad_hook: [hook]
+    _retains = False  # retain_grad() was called
     __array_priority__ = 1000
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray * Tensor -> Tensor
     is_cuda = False
@@ -115,15 +117,10 @@ class Tensor:
     def _init_from(t, data, requires_grad=False, grad_fn=None, vc=None, base=None):
         t._data = data
         t._rg = requires_grad
-        t._grad = None
         t.grad_fn = grad_fn
         t._vc = [0] if vc is None else vc
         t._base = base
-        t._accum = None
-        t._hooks = None
-        t._post_hooks = None
         t._output_nr = 0
-        t._retains = False
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, vc=None, base=None):
@@ -131,15 +128,10 @@ class Tensor:
         self = object.__new__(cls)
         self._data = data
         self._rg = requires_grad
-        self._grad = None
         self.grad_fn = grad_fn
         self._vc = [0] if vc is None else vc
         self._base = base
-        self._accum = None
-        self._hooks = None
-        self._post_hooks = None
         self._output_nr = 0
-        self._retains = False
         return self
 
     # --- attributes ---------------------------------------------------------------------------

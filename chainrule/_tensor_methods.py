@@ -16,7 +16,7 @@ from .autograd import grad_mode
 from .autograd.graph import move_retained_grad
 from ._vmap_state import state as _vm
 from .autograd.forward_ad import state as _fw
-from .autograd.views import inplace_on_view, rebase_tangents
+from .autograd.views import inplace_on_view, keep_output_in_place, rebase_tangents
 from .ops import elementwise as ew
 from .ops import linalg, reduction, shape
 from .ops._core import apply, check_broadcast
@@ -416,13 +416,9 @@ def inplace(self, name, fn, *args):
     res = fn(_snapshot(self, history=True), *args)
     _write(self, name, res._data)
     rebase_tangents(self, res)  # forward AD: the new value's tangent
-    node = res.grad_fn
-    if node is not None and getattr(node, "ans_vc", None) is res._vc:
-        node.ans = self._data
-        node.ans_vc = self._vc
-        node.versions = [v for v in node.versions if v[0] >= 0] + [(-1, self._vc, self._vc[0])]
+    keep_output_in_place(res, self)
     old_node, old_nr = self.grad_fn, self._output_nr
-    self.grad_fn = node
+    self.grad_fn = res.grad_fn
     self._rg = res._rg
     self._output_nr = res._output_nr
     move_retained_grad(self, old_node, old_nr)

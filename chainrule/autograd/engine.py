@@ -392,8 +392,9 @@ def _check_nan(node, in_grads):
             continue
         data = g if isinstance(g, np.ndarray) else getattr(g, "_data", np.asarray(g))
         if data.dtype.kind == "f" and np.isnan(data).any():
-            where = (f"Traceback of forward call that caused the error:\n{node.trace}"
-                     if node.trace is not None else
+            trace = getattr(node, "trace", None)  # (an OpNode has one only under anomaly mode)
+            where = (f"Traceback of forward call that caused the error:\n{trace}"
+                     if trace is not None else
                      "No forward pass information available. Enable detect anomaly during "
                      "forward pass for more information.")
             raise RuntimeError(

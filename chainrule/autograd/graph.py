@@ -135,11 +135,12 @@ class OpNode(Node):
     `saved` holds what the rules get in a first-order backward, one entry per input: the array
     of a saved tensor, a `Meta` for a tensor not saved, a constant as it was passed. `tensors`
     holds `(i, tensor)` for each saved tensor, which a `create_graph` backward passes instead.
-    Invariant (ops/_core._record): every saved tensor, and a saved output, has an entry in
-    `versions`.
+    Invariant (ops/_core._record): every saved tensor has an entry `(i, version counter, version
+    when saved)` in `versions`; a saved output `ans` has its counter in `ans_vc` and its version
+    in `ans_version`.
     """
 
-    __slots__ = ("ans", "ans_fw", "ans_vc", "freed", "op", "params", "saved", "tensors",
+    __slots__ = ("ans", "ans_fw", "ans_vc", "ans_version", "op", "params", "saved", "tensors",
                  "versions")
 
     def name(self):
@@ -156,7 +157,7 @@ class OpNode(Node):
             if not retain_graph:
                 self.release()
             return (None,) * len(edges)
-        if self.freed:
+        if self.saved is None:  # released by an earlier backward
             raise RuntimeError(FREED_MESSAGE)
         for _, vc, version in self.versions:
             if vc[0] != version:  # rare: check_versions decides whether it is an error
@@ -164,6 +165,8 @@ class OpNode(Node):
                 break
         args = self.saved
         ans = self.ans
+        if ans is not None and self.ans_vc[0] != self.ans_version:
+            self.check_versions()
         if create_graph:
             if self.tensors:
                 args = list(args)
@@ -189,14 +192,24 @@ class OpNode(Node):
     def check_versions(self):
         for i, vc, version in self.versions:
             if vc[0] != version and self._reads(i):
-                what = "the output" if i < 0 else f"input {i}"
-                arr = self.ans if i < 0 else self.saved[i]
-                raise RuntimeError(version_error(arr, f"{what} of {self.name()}", vc[0], version))
+                raise RuntimeError(version_error(self.saved[i], f"input {i} of {self.name()}",
+                                                 vc[0], version))
+        if self.ans is not None and self.ans_vc[0] != self.ans_version:
+            raise RuntimeError(version_error(self.ans, f"the output of {self.name()}",
+                                             self.ans_vc[0], self.ans_version))
+
+    def read_output_from(self, t):
+        """The output this node saved is now `t`'s value (an in-place op wrote it into `t`):
+        read it from there and check `t`'s version, so modifying `t` again before backward is
+        an error, as in PyTorch."""
+        self.ans = t._data
+        self.ans_vc = t._vc
+        self.ans_version = t._vc[0]
 
     def _reads(self, i):
-        """Whether a rule that will run reads saved input i (the output: i = -1)."""
+        """Whether a rule that will run reads saved input i."""
         by_mask = self.op.saves_by_mask
-        if by_mask is None or i < 0:
+        if by_mask is None:
             return True
         return i in by_mask[edge_mask(self.next_edges)]
 
@@ -204,7 +217,6 @@ class OpNode(Node):
         # A node that saved no tensor stays runnable (backward through `x + 1` twice works, as
         # in PyTorch); otherwise its saved values go and running it again raises FREED_MESSAGE.
         if self.versions or self.ans is not None:
-            self.freed = True
             self.saved = self.tensors = self.ans = None
 
 

@@ -133,14 +133,12 @@ def refresh_view(view):
     view._output_nr = 0
 
 
-def _keep_output_in_place(res, t):
-    """A node that saved its output now reads it from `t` (the written tensor) and checks t's
-    version: modifying `t` again before backward is an error, as in PyTorch."""
+def keep_output_in_place(res, t):
+    """After `t` took the value of `res` in place: a node that saved `res` as its output reads
+    it from `t` from now on (OpNode.read_output_from)."""
     node = res.grad_fn
     if node is not None and getattr(node, "ans_vc", None) is res._vc:
-        node.ans = t._data
-        node.ans_vc = t._vc
-        node.versions = [v for v in node.versions if v[0] >= 0] + [(-1, t._vc, t._vc[0])]
+        node.read_output_from(t)
 
 
 def inplace_on_view(view, name, fn, args, write):
@@ -167,7 +165,7 @@ def inplace_on_view(view, name, fn, args, write):
     res = fn(old, *args)
     write(view, name, res._data)
     rebase_tangents(view, res, idx)
-    _keep_output_in_place(res, view)
+    keep_output_in_place(res, view)
     old_base = Tensor._make(base._data, base._rg, base.grad_fn, [0])
     old_base._output_nr = base._output_nr
     new_base = _record(COPY_SLICES, (old_base, res), {"idx": idx}, base._data)

@@ -117,6 +117,55 @@ def apply(op, args, params):
 def _record(op, args, params, ans):
     """The node of `op` applied to `args` (some require grad), and its output Tensor."""
     node = _new_node(OpNode)
+    if len(args) == 1:  # a unary op on a tensor that requires grad (apply checked): no loops
+        a = args[0]
+        data = a._data
+        fn = a.grad_fn
+        if op.vjps[0] is None:
+            edges = (None,)
+        elif fn is not None and a._base is None:  # Tensor._edge's common case, inline
+            edges = ((fn, a._output_nr, data.shape, data.dtype),)
+        else:
+            edges = (a._edge(),)
+        if op.saves:
+            vc = a._vc
+            saved = (data,)
+            tensors = ((0, a),)
+            versions = ((0, vc, vc[0]),)
+        else:
+            saved = (Meta(data.shape, data.dtype) if op.metas else None,)
+            tensors = versions = ()
+    else:
+        edges, saved, tensors, versions = _inputs(op, args)
+    node.next_edges = edges
+    node.pre_hooks = node.retains = node.hooks = None
+    node.op = op
+    node.saved = saved
+    node.tensors = tensors
+    node.versions = versions
+    node.params = params
+    if op.view:
+        src = args[0]
+        base = src if src._base is None else src._base
+        out = _make(ans, True, node, src._vc, base)
+        out._view_of = base.grad_fn  # the base history this view's grad_fn derives from
+    else:
+        out = _make(ans, True, node)
+    saves_ans = op.saves_ans
+    if saves_ans and (saves_ans is True or any(edges[i] is not None for i in saves_ans)):
+        node.ans = ans
+        node.ans_vc = vc = out._vc
+        node.ans_version = vc[0]
+    else:
+        node.ans = None
+    if _anomaly.enabled:
+        node.trace = forward_trace()
+    return out
+
+
+def _inputs(op, args):
+    """_record for several inputs: the edges, what the rules get in a first-order backward
+    (OpNode.saved), the saved tensors and their versions."""
     edges = []
     mask = 0  # bit i: input i gets an edge (its rule will run)
     bit = 1
@@ -153,34 +202,11 @@ def _record(op, args, params, ans):
             else:
                 saved[i] = Meta(data.shape, data.dtype) if metas else None
         i += 1
-    node.next_edges = tuple(edges)
-    node.pre_hooks = node.retains = node.hooks = node.trace = None
-    node.op = op
-    node.saved = tuple(saved)
-    node.tensors = tensors
-    node.params = params
-    node.freed = False
-    if op.view:
-        src = args[0]
-        base = src if src._base is None else src._base
-        out = Tensor._make(ans, True, node, src._vc, base)
-        out._view_of = base.grad_fn  # the base history this view's grad_fn derives from
-    else:
-        out = Tensor._make(ans, True, node)
-    saves_ans = op.saves_ans
-    if saves_ans and (saves_ans is True or any(edges[i] is not None for i in saves_ans)):
-        node.ans = ans
-        node.ans_vc = vc = out._vc
-        versions = [*versions, (-1, vc, vc[0])]
-    else:
-        node.ans = node.ans_vc = None
-    node.versions = versions
-    if _anomaly.enabled:
-        node.trace = forward_trace()
-    return out
+    return tuple(edges), tuple(saved), tensors, versions
 
 
 _new_node = OpNode.__new__
+_make = Tensor._make
 
 
 from ..autograd.anomaly_mode import forward_trace
