@@ -247,11 +247,12 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
         target_nodes, runs, needed, deps = _plan_targets(root_nodes, targets)
 
     # buffers[node]: the gradient arrived so far for a node of one output (most nodes), or a
-    # list with one entry per output for a node of several
+    # list with one entry per output for a node of several. A node whose one edge delivers its
+    # gradient skips the buffer: it goes to `ready` with it, as a pair (node, gradient).
     buffers = {}
     for (node, nr), seed in zip(roots, seeds):
         _deliver(buffers, node, nr, seed)
-    ready = [n for n in dict.fromkeys(root_nodes) if n not in deps]
+    ready = [(n, buffers.pop(n)) for n in dict.fromkeys(root_nodes) if n not in deps]
     captured = {}
     leaves = []  # (leaf tensor, gradient after its hooks), accumulated once the walk succeeded
     retained = []  # (non-leaf tensor, gradient) for retain_grad(), likewise
@@ -271,14 +272,10 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
     try:
         with np.errstate(all="ignore"):  # NaN/inf in gradients never warn (as in PyTorch)
             while ready:
-                node = ready.pop()
-                got = buffers.pop(node, None)
-                if node.__class__ is OpNode and node.pre_hooks is None and \
-                        node.retains is None and target_nodes is None:
+                node, got = ready.pop()
+                if node.__class__ is OpNode and node.extra is None and target_nodes is None:
                     # the common case: a built-in op's node, no hooks, a full backward
                     in_grads = node.run(got, create_graph, retain_graph)
-                    if node.hooks:
-                        in_grads = _post_hooks(node, in_grads, [got], create_graph)
                 else:
                     n_out = node.num_outputs
                     grads = [got] if n_out == 1 else got or [None] * n_out
@@ -309,25 +306,24 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                     nxt = e[0]
                     if needed is not None and nxt not in needed:
                         continue
+                    # the common case (an array of the input's shape and dtype) inline
+                    if g is not None and (g.__class__ is not _ndarray or g.dtype is not e[3] or
+                                          g.shape != e[2]):
+                        g = _fit(g, e)
+                    count = deps[nxt]
+                    if count == 1 and nxt.num_outputs == 1 and nxt not in buffers:
+                        ready.append((nxt, g))  # its only edge: no buffer, no count to keep
+                        continue
                     if g is not None:
-                        # the common case (an array of the input's shape and dtype) inline
-                        if g.__class__ is not _ndarray or g.dtype is not e[3] or \
-                                g.shape != e[2]:
-                            g = _fit(g, e)
-                        if nxt.num_outputs == 1:
-                            old = buffers.get(nxt)
-                            buffers[nxt] = g if old is None else old + g
-                        else:
-                            _deliver(buffers, nxt, e[1], g)
-                    left = deps[nxt] - 1
-                    deps[nxt] = left
-                    if left == 0:
-                        ready.append(nxt)
+                        _deliver(buffers, nxt, e[1], g)
+                    deps[nxt] = count - 1
+                    if count == 1:
+                        ready.append((nxt, buffers.pop(nxt, None)))
             for t, g in retained:
                 _accumulate_into(t, g, create_graph)
             # drop the walk's last references, so that a gradient only `leaves` holds is seen
             # as unshared by _owned() and becomes `.grad` without a copy
-            got = grads = in_grads = old = g = None
+            got = grads = in_grads = g = None
             for i in range(len(leaves)):
                 t, g = leaves[i]
                 leaves[i] = None
@@ -392,9 +388,8 @@ def _check_nan(node, in_grads):
             continue
         data = g if isinstance(g, np.ndarray) else getattr(g, "_data", np.asarray(g))
         if data.dtype.kind == "f" and np.isnan(data).any():
-            trace = getattr(node, "trace", None)  # (an OpNode has one only under anomaly mode)
-            where = (f"Traceback of forward call that caused the error:\n{trace}"
-                     if trace is not None else
+            where = (f"Traceback of forward call that caused the error:\n{node.trace}"
+                     if node.trace is not None else
                      "No forward pass information available. Enable detect anomaly during "
                      "forward pass for more information.")
             raise RuntimeError(

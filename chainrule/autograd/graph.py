@@ -62,19 +62,49 @@ class RemovableHandle:
             self._list.remove(self._hook)
 
 
-class Node:
-    """Base of every `grad_fn`. Subclasses implement `apply(grads, create_graph)` and `name()`."""
+class _Extra:
+    """What few nodes have: hooks, retained outputs, an anomaly-mode trace (Node.extra)."""
 
-    __slots__ = ("__weakref__", "hooks", "next_edges", "pre_hooks", "retains", "trace")
+    __slots__ = ("hooks", "pre_hooks", "retains", "trace")
+
+    def __init__(self, trace=None):
+        self.hooks = self.pre_hooks = self.retains = None
+        self.trace = trace
+
+
+def _extra_field(name, doc):
+    def get(self):
+        extra = self.extra
+        return None if extra is None else getattr(extra, name)
+
+    def set(self, value):
+        extra = self.extra
+        if extra is None:
+            extra = self.extra = _Extra()
+        setattr(extra, name, value)
+
+    return property(get, set, doc=doc)
+
+
+class Node:
+    """Base of every `grad_fn`. Subclasses implement `apply(grads, create_graph)` and `name()`.
+
+    `extra` is None for a node with no hooks, retained outputs or trace (nearly every node, and
+    the engine's fast path), else an `_Extra` holding them.
+    """
+
+    __slots__ = ("__weakref__", "extra", "next_edges")
     num_outputs = 1
 
     def __init__(self, next_edges=()):
         self.next_edges = next_edges
-        # {output_nr: [hook]} from Tensor.register_hook on outputs; key None: register_prehook
-        self.pre_hooks = None
-        self.retains = None  # {output_nr: weakref to the tensor} from retain_grad()
-        self.trace = anomaly_mode.forward_trace() if anomaly_mode.state.enabled else None
-        self.hooks = None
+        self.extra = _Extra(anomaly_mode.forward_trace()) if anomaly_mode.state.enabled else None
+
+    hooks = _extra_field("hooks", "[hook] from register_hook, run after the node")
+    pre_hooks = _extra_field("pre_hooks", "{output_nr: [hook]} from Tensor.register_hook on "
+                             "outputs; key None: register_prehook")
+    retains = _extra_field("retains", "{output_nr: weakref to the tensor} from retain_grad()")
+    trace = _extra_field("trace", "the forward's stack under anomaly mode")
 
     def name(self):
         return type(self).__name__
@@ -157,23 +187,25 @@ class OpNode(Node):
             if not retain_graph:
                 self.release()
             return (None,) * len(edges)
-        if self.saved is None:  # released by an earlier backward
-            raise RuntimeError(FREED_MESSAGE)
-        for _, vc, version in self.versions:
-            if vc[0] != version:  # rare: check_versions decides whether it is an error
-                self.check_versions()
-                break
         args = self.saved
+        if args is None:  # released by an earlier backward
+            raise RuntimeError(FREED_MESSAGE)
+        versions = self.versions
+        if versions:
+            for _, vc, version in versions:
+                if vc[0] != version:  # rare: check_versions decides whether it is an error
+                    self.check_versions()
+                    break
         ans = self.ans
-        if ans is not None and self.ans_vc[0] != self.ans_version:
-            self.check_versions()
-        if create_graph:
-            if self.tensors:
-                args = list(args)
-                for i, t in self.tensors:
-                    args[i] = t
-            if ans is not None:
+        if ans is not None:
+            if self.ans_vc[0] != self.ans_version:
+                self.check_versions()
+            if create_graph:
                 ans = _rebuild_output(self)
+        if create_graph and self.tensors:
+            args = list(args)
+            for i, t in self.tensors:
+                args[i] = t
         params = self.params
         rules = self.op.vjps
         if len(edges) == 1:  # the common cases without a loop
@@ -185,8 +217,8 @@ class OpNode(Node):
         else:
             out = [None if e is None else rule(g, ans, *args, **params)
                    for rule, e in zip(rules, edges)]
-        if not retain_graph and (self.versions or self.ans is not None):
-            self.release()
+        if not retain_graph and (versions or ans is not None):
+            self.saved = self.tensors = self.ans = None  # release()
         return out
 
     def check_versions(self):

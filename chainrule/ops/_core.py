@@ -138,7 +138,7 @@ def _record(op, args, params, ans):
     else:
         edges, saved, tensors, versions = _inputs(op, args)
     node.next_edges = edges
-    node.pre_hooks = node.retains = node.hooks = None
+    node.extra = None
     node.op = op
     node.saved = saved
     node.tensors = tensors
