@@ -14,6 +14,7 @@ else references the array (`_owned`, PyTorch's AccumulateGrad does the same), el
 """
 
 import gc
+import threading
 from sys import getrefcount as _getrefcount
 
 import numpy as np
@@ -152,21 +153,36 @@ def _accumulate_leaf(t, g, create_graph, owned=False):
             hook(t)
 
 
+_counting = threading.Lock()  # marks are per walk: two threads never count at once
+
+
 def _count_dependencies(roots):
-    """For every node reachable from the roots, how many edges lead into it."""
-    deps = {}
+    """For every node reachable from the roots that more than one edge leads into, how many
+    do; a node missing from the result has one (or, for a root, none).
+
+    A node is marked as seen with this walk's own token (`Node._mark`) rather than entered in a
+    set: the count then touches only the node itself, so its cost per node does not grow with
+    the graph, and only the few nodes with several inputs take a dict entry.
+    """
+    seen = object()
+    root = object()  # a root's mark: seen, but with no edge into it counted yet
     stack = list(dict.fromkeys(roots))
-    pushed = set(stack)  # the roots: walked once, whether or not an edge also leads to them
-    while stack:
-        for e in stack.pop().next_edges:
-            if e is None:
-                continue
-            nxt = e[0]
-            if nxt in deps:
-                deps[nxt] += 1
-            else:
-                deps[nxt] = 1
-                if nxt not in pushed:
+    deps = {}
+    with _counting:
+        for node in stack:
+            node._mark = root
+        while stack:
+            for e in stack.pop().next_edges:
+                if e is None:
+                    continue
+                nxt = e[0]
+                mark = nxt._mark
+                if mark is seen:
+                    deps[nxt] = deps.get(nxt, 1) + 1
+                elif mark is root:
+                    deps[nxt] = deps.get(nxt, 0) + 1
+                else:
+                    nxt._mark = seen
                     stack.append(nxt)
     return deps
 
@@ -310,7 +326,7 @@ def execute(roots, seeds, retain_graph, create_graph, targets=None, capture=Fals
                     if g is not None and (g.__class__ is not _ndarray or g.dtype is not e[3] or
                                           g.shape != e[2]):
                         g = _fit(g, e)
-                    count = deps[nxt]
+                    count = deps.get(nxt, 1)
                     if count == 1 and nxt.num_outputs == 1 and nxt not in buffers:
                         ready.append((nxt, g))  # its only edge: no buffer, no count to keep
                         continue

@@ -93,11 +93,12 @@ class Node:
     the engine's fast path), else an `_Extra` holding them.
     """
 
-    __slots__ = ("__weakref__", "extra", "next_edges")
+    __slots__ = ("__weakref__", "_mark", "extra", "next_edges")
     num_outputs = 1
 
     def __init__(self, next_edges=()):
         self.next_edges = next_edges
+        self._mark = None  # the engine's scratch mark (engine._count_dependencies)
         self.extra = _Extra(anomaly_mode.forward_trace()) if anomaly_mode.state.enabled else None
 
     hooks = _extra_field("hooks", "[hook] from register_hook, run after the node")

@@ -90,6 +90,20 @@ def apply(op, args, params):
             return op.forward(a, **params)
         needs_grad = a._rg
         ans = op.forward(a._data, **params)
+    elif len(args) == 2:  # binary ops, next most common, likewise
+        a, b = args
+        if isinstance(a, Tensor):
+            needs_grad = a._rg
+            if isinstance(b, Tensor):
+                needs_grad = needs_grad or b._rg
+                ans = op.forward(a._data, b._data, **params)
+            else:
+                ans = op.forward(a._data, b, **params)
+        elif isinstance(b, Tensor):
+            needs_grad = b._rg
+            ans = op.forward(a, b._data, **params)
+        else:
+            return op.forward(a, b, **params)
     else:
         datas = []
         needs_grad = tensor = False
@@ -138,7 +152,7 @@ def _record(op, args, params, ans):
     else:
         edges, saved, tensors, versions = _inputs(op, args)
     node.next_edges = edges
-    node.extra = None
+    node.extra = node._mark = None
     node.op = op
     node.saved = saved
     node.tensors = tensors
