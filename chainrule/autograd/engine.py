@@ -11,6 +11,11 @@ Speed and memory (measured in benchmarks/, see docs/benchmarks.md): the cyclic g
 is paused during the walk (it would rescan the whole graph, and the walk frees all it makes by
 reference counting); a leaf's first gradient becomes its `.grad` without a copy when nothing
 else references the array (`_owned`, PyTorch's AccumulateGrad does the same), else it is copied.
+The walk's cost per node is a few dozen bytecodes: a built-in op's node with no hooks takes one
+path (`OpNode.run` computes its rules and releases what it saved in one call), a node with one
+input edge (most nodes) is handed its gradient directly instead of through a buffer, and the
+dependency count marks nodes instead of filling a set, so it costs the same per node at 10^4
+nodes as at 10^6.
 """
 
 import gc

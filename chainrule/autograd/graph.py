@@ -164,7 +164,8 @@ class OpNode(Node):
     """The node of a built-in op: its declaration, saved inputs, parameters and saved output.
 
     `saved` holds what the rules get in a first-order backward, one entry per input: the array
-    of a saved tensor, a `Meta` for a tensor not saved, a constant as it was passed. `tensors`
+    of a saved tensor, a `Meta` for a tensor not saved (None if the op declares `metas=False`),
+    a constant as it was passed. `tensors`
     holds `(i, tensor)` for each saved tensor, which a `create_graph` backward passes instead.
     Invariant (ops/_core._record): every saved tensor has an entry `(i, version counter, version
     when saved)` in `versions`; a saved output `ans` has its counter in `ans_vc` and its version

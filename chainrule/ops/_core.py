@@ -147,7 +147,7 @@ def _record(op, args, params, ans):
             tensors = ((0, a),)
             versions = ((0, vc, vc[0]),)
         else:
-            saved = (Meta(data.shape, data.dtype) if op.metas else None,)
+            saved = (Meta(data.shape, data.dtype),) if op.metas else _NOTHING_SAVED
             tensors = versions = ()
     else:
         edges, saved, tensors, versions = _inputs(op, args)
@@ -220,6 +220,7 @@ def _inputs(op, args):
 
 
 _new_node = OpNode.__new__
+_NOTHING_SAVED = (None,)  # shared by unary ops that keep nothing of their input
 _make = Tensor._make
 
 
