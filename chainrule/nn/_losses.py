@@ -312,6 +312,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     input (C), (N, C) or (N, C, d1, ...) logits; target int64 class indices of shape (), (N),
     (N, d1, ...), or floating probabilities of the input's shape.
     """
+    if weight is None and label_smoothing == 0.0 and size_average is None and reduce is None:
+        # the common case, (N, C) logits and (N,) class indices, checked once (issue 6)
+        out = _fused.cross_entropy_2d(input, target, ignore_index, reduction)
+        if out is not None:
+            return out
     reduction = legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")

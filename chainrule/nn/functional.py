@@ -118,6 +118,8 @@ def _maybe_inplace(name, fn, input, inplace_flag):
 
 def relu(input, inplace=False):
     """max(x, 0); relu'(0) = 0."""
+    if not inplace:  # the common case without the detour
+        return ew.relu(input)
     return _maybe_inplace("relu_", ew.relu, input, inplace)
 
 
@@ -430,6 +432,13 @@ def _check_same_dtype(name, a, b):
 
 def linear(input, weight, bias=None):
     """input @ weight.T + bias; input (*, in_features), weight (out_features, in_features)."""
+    if isinstance(input, Tensor) and isinstance(weight, Tensor):
+        # the common case (a 2-d weight, matching sizes and dtypes, a bias of shape (out,) or
+        # none) checked at once; everything else takes the checks below
+        x, w = input._data, weight._data
+        if w.ndim == 2 and x.ndim and x.shape[-1] == w.shape[1] and x.dtype == w.dtype and \
+                (bias is None or isinstance(bias, Tensor) and bias._data.shape == w.shape[:1]):
+            return _ops.linear(input, weight, bias)
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(
             f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "

@@ -790,11 +790,19 @@ def _log_softmax_forward(x, dim):
         with np.errstate(invalid="ignore"):
             return x - x
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = _shifted("log_softmax", x, dim)
-        return z - np.log(_add_reduce(np.exp(z), axis=dim, keepdims=True))
+        z = _shifted("log_softmax", x, dim)  # a fresh array: written in place below
+        lse = _add_reduce(np.exp(z), axis=dim, keepdims=True)
+        np.log(lse, out=lse)
+        return np.subtract(z, lse, out=z)
+
+
+# The softmax rules below run their ops' NumPy operations inlined when every value they read is
+# a bare array (a first-order backward: nothing records), else the ops themselves.
 
 
 def _softmax_vjp(g, ans, x, dim):
+    if g.__class__ is _ndarray and ans.__class__ is _ndarray:
+        return ans * (g - _add_reduce(g * ans, axis=dim, keepdims=True))
     return mul(ans, sub(g, sum(mul(g, ans), dim, keepdim=True)))
 
 
@@ -803,6 +811,8 @@ def _softmax_jvp(tangents, ans, x, dim):
 
 
 def _log_softmax_vjp(g, ans, x, dim):
+    if g.__class__ is _ndarray and ans.__class__ is _ndarray:
+        return g - np.exp(ans) * _add_reduce(g, axis=dim, keepdims=True)
     return sub(g, mul(exp(ans), sum(g, dim, keepdim=True)))
 
 

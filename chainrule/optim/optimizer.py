@@ -183,6 +183,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        state_of = self.state
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
             if not params:
@@ -192,12 +193,17 @@ class Optimizer:
                     f"{type(self).__name__}: differentiable=True (gradients through the update) "
                     "is not supported by chainrule")
             grads = [_grad_array(p) for p in params]
-            states = [self.state[p] for p in params]
+            # a parameter without state gets a fresh dict, kept only if the update fills it
+            # (e.g. SGD without momentum keeps no state, as in PyTorch)
+            states = [state_of.get(p) or {} for p in params]
             self._update(group, params, grads, states)
             for p, state in zip(params, states):
                 p._vc[0] += 1
-                if not state:  # e.g. SGD without momentum keeps no state, as in PyTorch
-                    del self.state[p]
+                if state:
+                    if state_of.get(p) is not state:
+                        state_of[p] = state
+                elif p in state_of:
+                    del state_of[p]
         self._opt_called = True
         for hook in list(self._optimizer_step_post_hooks.values()):
             hook(self, (), {})
@@ -273,7 +279,7 @@ def _cast_state(param, value, key=None):
 
 def _grad_array(p):
     g = p.grad
-    if tuple(g.shape) != tuple(p.shape):
+    if g._data.shape != p._data.shape:
         raise RuntimeError(f"optimizer step: the gradient of a parameter of shape "
                            f"{list(p.shape)} has shape {list(g.shape)}")
     return g._data

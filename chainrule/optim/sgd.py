@@ -50,9 +50,16 @@ class SGD(Optimizer):
         lr = _to_scalar(group["lr"])
         wd = _to_scalar(group["weight_decay"])
         momentum, dampening = group["momentum"], group["dampening"]
+        maximize = group["maximize"]
+        if wd == 0 and momentum == 0 and not maximize:  # plain SGD: the loop below, minus its tests
+            neg_lr = -lr
+            for p, g in zip(params, grads):
+                x = p._data
+                np.add(x, neg_lr * g, out=x)
+            return
         for p, g, state in zip(params, grads, states):
             x = p._data
-            g = -g if group["maximize"] else g
+            g = -g if maximize else g
             if wd != 0:
                 g = g + wd * x
             if momentum != 0:
