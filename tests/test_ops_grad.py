@@ -124,6 +124,21 @@ def test_abs_and_relu_derivative_at_zero_is_zero():
     assert _grad(lambda x: x.abs(), [0.0, -0.0]) == [[0.0, 0.0]]
 
 
+def test_relu_selects_the_gradient_as_pytorch_does():
+    # PyTorch's threshold_backward is `ans <= 0 ? 0 : g`: g passes where the input is NaN, an
+    # inf or NaN g becomes 0 where the input was clipped; the JVP selects the tangent alike
+    # (values from torch 2.13)
+    from chainrule.autograd import forward_ad as fwAD
+
+    nan, inf = float("nan"), float("inf")
+    x = cr.tensor([nan, -1.0, 0.0, 2.0], requires_grad=True)
+    cr.relu(x).backward(cr.tensor([1.0, inf, nan, -3.0]))
+    assert x.grad.tolist() == [1.0, 0.0, 0.0, -3.0]
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(x.detach(), cr.tensor([1.0, inf, nan, -3.0]))
+        assert fwAD.unpack_dual(cr.relu(dual)).tangent.tolist() == [1.0, 0.0, 0.0, -3.0]
+
+
 def test_x_pow_0_has_zero_gradient_at_zero():
     # PyTorch: (x ** 0) at x = 0 -> grad 0; tensor exponent 0 -> grad 0 for the base, and
     # d/dy 0**y = 0 for y >= 0 (the exponent's gradient is 0 where the base is 0)

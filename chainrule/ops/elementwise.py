@@ -392,9 +392,11 @@ SIGMOID, sigmoid = unary("sigmoid", _sigmoid_np, lambda x, ans: mul(ans, sub(1.0
 # abs'(0) = 0 and relu'(0) = 0: the subgradient PyTorch uses
 ABS, abs = unary("abs", _abs_np, lambda x, ans: sign(x), floating=False)
 RELU, relu = unary("relu", _relu_np, lambda x, ans: gt(ans, 0), needs="ans", floating=False)
-# PyTorch selects rather than multiplies (threshold_backward): +0 where g < 0, and 0, not nan,
-# where an infinite g meets a clipped input
-RELU.vjps = (lambda g, ans, x: where(ans > 0, g, 0.0),)
+# PyTorch selects rather than multiplies (threshold_backward: `ans <= 0 ? 0 : g`): +0 where
+# g < 0, 0, not nan, where an infinite g meets a clipped input, and g itself where ans is NaN;
+# its JVP selects the tangent the same way
+RELU.vjps = (lambda g, ans, x: where(ans <= 0, 0.0, g),)
+RELU.jvp = lambda tangents, ans, x: where(ans <= 0, 0.0, tangents[0])
 RECIPROCAL, reciprocal = unary("reciprocal", _errstate(np.reciprocal),
                                lambda x, ans: -(ans * ans), needs="ans")
 # sign is piecewise constant: its derivative is 0 everywhere (PyTorch's convention)
