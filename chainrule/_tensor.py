@@ -11,6 +11,7 @@ from . import _dtype
 from ._device import CPU, strided
 from ._printing import dtype_suffix_needed, format_tensor
 from .autograd import engine, grad_mode
+from .autograd.backward_api import backward as _backward
 from .autograd import graph as _graph
 from .autograd.graph import AccumulateGrad, RemovableHandle
 
@@ -290,9 +291,7 @@ class Tensor:
         `gradient` is required unless self has one element. The graph is freed afterwards unless
         `retain_graph=True`; `create_graph=True` records the backward pass (higher derivatives).
         """
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """`hook(grad)` runs when this tensor's gradient is computed; it may return a new one."""

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from . import engine
+from . import graph as _graph
 
 
 def _as_list(x):
@@ -17,7 +18,7 @@ def _as_list(x):
 
 def _seeds(outputs, grad_outputs, create_graph, who):
     """The gradient each output starts with; checks shapes, dtypes and that outputs need grad."""
-    from .._tensor import Tensor
+    Tensor = _graph.Tensor
 
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
@@ -110,7 +111,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> dx, torch.autograd.grad(dx, x)[0]
     (tensor(27., grad_fn=<MulBackward0>), tensor(18.))
     """
-    from .._tensor import Tensor
+    Tensor = _graph.Tensor
 
     if is_grads_batched:
         raise NotImplementedError("grad: is_grads_batched=True is not supported yet")

@@ -25,6 +25,7 @@ from sys import getrefcount as _getrefcount
 import numpy as np
 
 from . import anomaly_mode, forward_ad, grad_mode
+from . import graph as _graph
 from .graph import AccumulateGrad, OpNode
 
 _ndarray = np.ndarray
@@ -50,7 +51,7 @@ def _fit(g, edge):
 
 
 def _wrap(g):
-    from .._tensor import Tensor
+    Tensor = _graph.Tensor
 
     return g if isinstance(g, Tensor) else Tensor._make(np.asarray(g))
 
@@ -70,7 +71,7 @@ def _run_hooks(hooks, g, create_graph):
 
 
 def _check_hook_result(hook, g, res):
-    from .._tensor import Tensor
+    Tensor = _graph.Tensor
 
     name = getattr(hook, "__name__", type(hook).__name__)
     if not isinstance(res, Tensor):
@@ -128,7 +129,7 @@ def _owned(g):
 def _accumulate_into(t, g, create_graph, owned=False):
     """t.grad += g, in place when nothing records (as PyTorch does), else out of place.
     `owned`: g is referenced nowhere else and may be stored without a copy."""
-    from .._tensor import Tensor
+    Tensor = _graph.Tensor
 
     old = t._grad
     if create_graph:
@@ -145,8 +146,9 @@ def _accumulate_into(t, g, create_graph, owned=False):
 
 
 def _copy_recorded(g):
-    from .._tensor import Tensor
     from ..ops.elementwise import copy
+
+    Tensor = _graph.Tensor
 
     return copy(Tensor._make(np.empty_like(g._data)), g)
 
