@@ -292,3 +292,25 @@ def test_floor_divide_has_no_derivative_but_rounded_div_has_zero():
         x.grad = None
         cr.div(x, 2.0, rounding_mode=mode).sum().backward()
         assert x.grad.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_relu_backward_kernel_is_bit_identical_to_where(dtype):
+    # the first-order relu rule selects with a bit mask (ops/elementwise._zero_where); it must
+    # agree bit for bit with np.where(ans <= 0, 0, g), the select the rule stands for
+    from chainrule.ops.elementwise import _relu_vjp
+
+    rng = np.random.default_rng(0)
+    ans = np.maximum(rng.standard_normal((7, 9)), 0).astype(dtype)
+    ans[0, :3] = [np.nan, 0.0, -0.0]
+    g = rng.standard_normal((7, 9)).astype(dtype)
+    g[1, :5] = [np.inf, -np.inf, np.nan, -0.0, 0.0]
+    g[0, :3] = [-2.0, -0.0, np.inf]
+    out = _relu_vjp(g, ans, None)
+    expected = np.where(ans <= 0, dtype(0), g)
+    assert out.dtype == expected.dtype and out.shape == expected.shape
+    ints = {2: np.uint16, 4: np.uint32, 8: np.uint64}[np.dtype(dtype).itemsize]
+    assert np.array_equal(out.view(ints), expected.view(ints))
+    # a non-contiguous gradient too
+    g_t = np.asfortranarray(g)
+    assert np.array_equal(_relu_vjp(g_t, ans, None).view(ints), expected.view(ints))

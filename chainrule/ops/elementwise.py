@@ -395,7 +395,27 @@ RELU, relu = unary("relu", _relu_np, lambda x, ans: gt(ans, 0), needs="ans", flo
 # PyTorch selects rather than multiplies (threshold_backward: `ans <= 0 ? 0 : g`): +0 where
 # g < 0, 0, not nan, where an infinite g meets a clipped input, and g itself where ans is NaN;
 # its JVP selects the tangent the same way
-RELU.vjps = (lambda g, ans, x: where(ans <= 0, 0.0, g),)
+_SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def _relu_vjp(g, ans, x):
+    clipped = ans <= 0
+    if g.__class__ is _ndarray and clipped.__class__ is _ndarray and g.dtype.kind == "f" and \
+            g.shape == clipped.shape:
+        return _zero_where(clipped, g)
+    return where(clipped, 0.0, g)
+
+
+def _zero_where(mask, g):
+    """np.where(mask, 0, g) for a float array g, bit for bit (+0 where mask, g's own bits
+    elsewhere: -0, inf and NaN included), as an AND of g's bits with a mask of all ones where
+    g is kept: NumPy's where is 5x slower on large arrays."""
+    ints = _SAME_SIZE_INT[g.itemsize]
+    keep_bits = np.subtract(mask, 1, dtype=ints)  # mask True -> 0, False -> -1 (all ones)
+    return np.bitwise_and(g.view(ints), keep_bits, out=keep_bits).view(g.dtype)
+
+
+RELU.vjps = (_relu_vjp,)
 RELU.jvp = lambda tangents, ans, x: where(ans <= 0, 0.0, tangents[0])
 RECIPROCAL, reciprocal = unary("reciprocal", _errstate(np.reciprocal),
                                lambda x, ans: -(ans * ans), needs="ans")
