@@ -357,9 +357,21 @@ def test_svd_full_matrices_drops_the_gradient_of_the_extra_columns():
 
 
 def test_vector_norm_conventions_at_zero_and_ties():
-    for ord in (2, 1, 3, 0.5, 0, INF):
+    for ord in (2, 1, 3, 0.5, INF, -INF, -1):
         g = grad(lambda v, o=ord: L.vector_norm(v, o), [0.0, 0.0, 0.0])
         assert g.tolist() == [0.0] * 3, ord
+    # ord 0 (a count) has no gradient at all: x.grad stays None, as PyTorch's
+    x = t([[0.0, 1.0], [2.0, 0.0]], requires_grad=True)
+    y = L.vector_norm(x, 0, dim=0, keepdim=True)
+    assert y.tolist() == [[1.0, 1.0]] and y.grad_fn.name() == "LinalgVectorNormBackward0"
+    y.sum().backward()
+    assert x.grad is None
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+        cr.autograd.grad(L.vector_norm(x, 0), x)
+    (g,) = cr.autograd.grad(L.vector_norm(x, 0), x, allow_unused=True)
+    assert g is None
+    (g,) = cr.autograd.grad(L.vector_norm(x, 0), x, allow_unused=True, materialize_grads=True)
+    assert g.tolist() == [[0.0, 0.0], [0.0, 0.0]]
     assert grad(lambda v: L.vector_norm(v, INF), [3.0, -3.0, 1.0]).tolist() == [0.5, -0.5, 0.0]
     assert grad(lambda v: L.vector_norm(v, -INF), [1.0, -1.0, 3.0]).tolist() == [0.5, -0.5, 0.0]
     close(grad(lambda v: L.vector_norm(v, 0.5), [0.0, 1.0, 2.0]),
@@ -371,6 +383,60 @@ def test_vector_norm_conventions_at_zero_and_ties():
     x = t([[0.0, 0.0], [1.0, 1.0]], True)  # cdist at a zero distance: gradient 0 there
     cr.cdist(x, t([[0.0, 0.0], [1.0, 0.0]])).sum().backward()
     close(x.grad, [[-1.0, 0.0], [0.7071067811865475, 1.7071067811865475]])
+
+
+def test_vector_norm_matches_pytorch_at_the_edges():
+    # expected values and messages from PyTorch 2.13
+    with fwAD.dual_level():  # ord 0: a zero tangent in forward mode (not none)
+        x = fwAD.make_dual(t([[0.0, 1.0], [2.0, 0.0]]), t([[1.0, 2.0], [3.0, 4.0]]))
+        assert fwAD.unpack_dual(L.vector_norm(x, 0, dim=1)).tangent.tolist() == [0.0, 0.0]
+        assert fwAD.unpack_dual(cr.norm(x, 0)).tangent.tolist() == 0.0
+    h = cr.full((10,), 300.0, dtype=cr.float16, requires_grad=True)
+    y = L.vector_norm(h)  # half accumulates in float32: |x|^2 = 90000 does not overflow
+    assert y.dtype == cr.float16 and y.item() == 948.5
+    y.backward()
+    assert h.grad.dtype == cr.float16 and h.grad.tolist() == [0.316406250] * 10
+    assert cr.norm(cr.full((4,), 200.0, dtype=cr.float16), 3).item() == 317.5
+    assert L.vector_norm(t([3.0, 4.0]), cr.tensor(1.0)).item() == 7.0
+    assert L.vector_norm(t([3.0, 4.0]), True).item() == 7.0
+    empty = "cannot compute the {} norm on {}because"  # sic: no space after a dim
+    for call, error, message in [
+        (lambda: L.vector_norm(cr.zeros(2, 0), -1, dim=-1), RuntimeError,
+         empty.format(-1, "the dimension -1")),
+        (lambda: cr.norm(cr.zeros(0), -0.123456789), RuntimeError,
+         empty.format(-0.123457, "an empty tensor ")),
+        (lambda: cr.norm(cr.zeros(3, 0), -2.0, dim=(0, 1)), RuntimeError,
+         empty.format(-2, "the dimension 1")),
+        (lambda: cr.dist(cr.zeros(0), cr.zeros(0), -1), RuntimeError,
+         empty.format(-1, "an empty tensor ")),
+        (lambda: L.vector_norm(cr.ones(2), dtype=cr.int64), RuntimeError,
+         "dtype should be floating point or complex, but got Long"),
+        (lambda: L.vector_norm(cr.ones(2), 2, 1.0), TypeError,
+         r"argument 'dim' \(position 3\) must be tuple of ints, not float"),
+        (lambda: L.vector_norm(cr.ones(2), 2, True), TypeError, "must be tuple of ints, not bool"),
+        (lambda: L.vector_norm(cr.ones(2), cr.tensor([2.0])), TypeError,
+         r"argument 'ord' \(position 2\) must be Number, not Tensor"),
+        (lambda: cr.dist(cr.ones(2, dtype=cr.int64), cr.zeros(2, dtype=cr.int64)), RuntimeError,
+         r"norm\(\): input dtype should be either floating point or complex. Got Long instead."),
+        (lambda: cr.cdist(cr.ones(2, 3, dtype=cr.int32), cr.ones(2, 3)), RuntimeError,
+         "cdist only supports floating-point dtypes, X1 got: Int"),
+    ]:
+        with pytest.raises(error, match=message):
+            call()
+    assert L.vector_norm(cr.zeros(3, 0), -2.0, dim=0).shape == (0,)
+
+
+def test_cdist_p0_gradient_is_zero_and_empty_rows_are_zero():
+    x1 = t([[0.0, 1.0], [2.0, 2.0]], True)
+    x2 = t([[0.0, 1.0], [1.0, 5.0], [2.0, 2.0]], True)
+    y = cr.cdist(x1, x2, 0)  # unlike vector_norm, PyTorch's cdist gives zeros at p = 0
+    assert y.tolist() == [[0.0, 2.0, 2.0], [2.0, 2.0, 0.0]] and y.grad_fn.name() == "CdistBackward0"
+    y.sum().backward()
+    assert x1.grad.tolist() == [[0.0, 0.0]] * 2 and x2.grad.tolist() == [[0.0, 0.0]] * 3
+    x1.grad = None
+    cr.cdist(x1, x2, INF).sum().backward()
+    assert x1.grad.tolist() == [[-1.0, -1.0], [1.0, -1.0]]
+    assert cr.cdist(cr.ones(2, 0), cr.ones(3, 0), INF).tolist() == [[0.0] * 3] * 2
 
 
 def test_ex_variants_report_info_without_raising():

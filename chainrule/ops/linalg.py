@@ -406,9 +406,16 @@ def cross(input, other, dim=None):
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """p-norm distances between the rows of x1 (..., P, M) and of x2 (..., R, M) -> (..., P, R).
-    The gradient at a zero distance is 0 (as PyTorch's)."""
-    from .linalg_norms import vector_norm
+    The gradient at a zero distance is 0, and every gradient of p = 0 too (as PyTorch's)."""
+    from .linalg_common import type_name
+    from .reduction import cdist_norm
 
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{type_name(x.dtype.np)}")
+        if x.dtype.name == "float16":
+            raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if x1.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
     if x2.ndim < 2:
@@ -419,7 +426,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
     diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3))
-    return vector_norm(diff, p, -1)
+    return cdist_norm(diff, p)
 
 
 def chain_matmul(*matrices):

@@ -29,8 +29,8 @@ from .._dtype import default_float_np, to_numpy_dtype
 from .._tensor import Tensor
 from . import _batching
 from ._core import Op, apply, linear_jvp, normalize_dim
+from .elementwise import _zeros_like, div, eq, exp, isnan, mul, pow, sign, sub, where
 from .elementwise import abs as _abs
-from .elementwise import div, eq, exp, isnan, mul, pow, sign, sub, where
 from .shape import expand, permute, reshape
 
 __all__ = [
@@ -849,19 +849,33 @@ def log_softmax(input, dim=None, dtype=None):
 
 
 # --- norms ----------------------------------------------------------------------------------------
+# VECTOR_NORM is the one vector-norm op: linalg.vector_norm, torch.norm, Tensor.norm, linalg.norm,
+# matrix_norm("fro"), renorm, cdist and the nn distances all apply it (DIST and CDIST are the same
+# forward and rules under torch.dist's and torch.cdist's node names). Its VJP is g * c(x), its JVP
+# sum(c(x) * dx) over the reduced dims, with c the gradient of the norm (PyTorch's choices):
+#
+#     ord       c(x)
+#     0         none in reverse mode (x.grad stays None), a zero tangent in forward mode
+#     1         sgn(x)                              (sgn(0) = sgn(nan) = 0)
+#     2         x / norm                            (0 where norm = 0: a subgradient)
+#     +-inf     sgn(x) [|x| = norm] / #ties         (ties share evenly, as amax; NaNs win)
+#     p         sgn(x) |x|^(p-1) / norm^(p-1)       (0 where x = 0 or norm = 0)
+#
+# vector_norm and dist refuse a negative or infinite ord over an empty reduction before applying
+# the op (PyTorch's messages); cdist (p >= 0) gets 0 there, as PyTorch's.
 
 def _vector_norm_forward(x, ord, dims, keepdim):
+    if x.dtype == np.float16:  # PyTorch accumulates half in float32: no overflow of |x|^2
+        return _vector_norm_forward(x.astype(np.float32), ord, dims, keepdim).astype(np.float16)
     a = np.abs(x)
     if ord == 2:
         return np.sqrt(_add_reduce(a * a, axis=dims, keepdims=keepdim))
     if ord == 1:
         return _add_reduce(a, axis=dims, keepdims=keepdim)
     if math.isinf(ord):
-        if x.size == 0 and (not dims or _builtin_any(x.shape[d] == 0 for d in dims)):
-            raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty "
-                               "tensor because the operation does not have an identity")
-        fn = np.maximum.reduce if ord > 0 else np.minimum.reduce
-        return fn(a, axis=dims, keepdims=keepdim)
+        if ord > 0:  # initial 0 (<= every |x|): an empty reduction (only cdist's) gives 0
+            return np.maximum.reduce(a, axis=dims, keepdims=keepdim, initial=0.0)
+        return np.minimum.reduce(a, axis=dims, keepdims=keepdim)
     if ord == 0:
         return _add_reduce(a != 0, axis=dims, keepdims=keepdim, dtype=x.dtype)
     with np.errstate(divide="ignore", over="ignore"):
@@ -903,14 +917,25 @@ def _vector_norm_vjp(g, ans, x, ord, dims, keepdim):
 
 
 def _vector_norm_jvp(tangents, ans, x, ord, dims, keepdim):
+    if ord == 0:  # a count: PyTorch's forward mode gives a zero tangent (not none)
+        return _zeros_like(ans)
     factor = _norm_factor(x, _keep(ans, x.shape, dims, keepdim), ord, dims)
-    return None if factor is None else sum(mul(tangents[0], factor), dims, keepdim)
+    return sum(mul(tangents[0], factor), dims, keepdim)
+
+
+def _cdist_vjp(g, ans, x, ord, dims, keepdim):
+    """vector_norm's rule, except that PyTorch's cdist gives a zero gradient at ord 0."""
+    if ord == 0:
+        return _zeros_like(x)
+    return _vector_norm_vjp(g, ans, x, ord, dims, keepdim)
 
 
 _NORM = {"saves": (0,), "saves_ans": True, "jvp": _vector_norm_jvp, "batch": _BATCH_DIMS}
 VECTOR_NORM = Op("linalg_vector_norm", _vector_norm_forward, (_vector_norm_vjp,),
                   backward_name="LinalgVectorNormBackward0", **_NORM)
 DIST = Op("dist", _vector_norm_forward, (_vector_norm_vjp,), **_NORM)
+CDIST = Op("cdist", _vector_norm_forward, (_cdist_vjp,), backward_name="CdistBackward0",
+           **_NORM)
 
 
 def _norm_input(name, input, dtype):
@@ -920,7 +945,10 @@ def _norm_input(name, input, dtype):
                            f"{_TORCH_NAMES.get(in_dtype.name, in_dtype.name)}")
     if dtype is not None:
         np_dtype = to_numpy_dtype(dtype)
-        if np_dtype.kind != "f" or np_dtype.itemsize < in_dtype.itemsize:
+        if np_dtype.kind != "f":
+            raise RuntimeError(f"{name}: dtype should be floating point or complex, but got "
+                               f"{_TORCH_NAMES.get(np_dtype.name, np_dtype.name)}")
+        if np_dtype.itemsize < in_dtype.itemsize:
             raise RuntimeError(
                 f"{name}: the dtype of the input ({_TORCH_NAMES[in_dtype.name]}) should "
                 "be convertible without narrowing to the specified dtype "
@@ -929,14 +957,64 @@ def _norm_input(name, input, dtype):
     return input
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
-    """sum(|x|^ord)^(1/ord) over `dim` (all dims when None): torch.linalg.vector_norm."""
+def _norm_ord(ord):
+    """ord as a float: a number (bool included) or a 0-d tensor, else PyTorch's TypeError."""
+    if isinstance(ord, Tensor) and ord.ndim == 0:
+        return float(ord.item())
+    if isinstance(ord, (int, float, np.number)):
+        return float(ord)
+    raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+                    f"{type(ord).__name__}")
+
+
+def _norm_dims(x, dim):
+    if dim is not None and (isinstance(dim, bool) or
+                            not isinstance(dim, (int, np.integer, tuple, list))):
+        raise TypeError("linalg_vector_norm(): argument 'dim' (position 3) must be tuple of ints, "
+                        f"not {type(dim).__name__}")
+    return _dims("linalg.vector_norm", x, dim)
+
+
+def _check_identity(x, ord, dim):
+    """A negative or infinite ord has no identity: PyTorch refuses it over an empty reduction
+    (dims named as given)."""
+    if not (ord < 0 or ord == math.inf) or 0 not in x.shape:
+        return
+    shown = format(ord, "g")  # as PyTorch prints a Scalar (6 significant digits)
+    given = () if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if not given:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on an empty "
+                           "tensor because the operation does not have an identity")
+    for d in given:
+        if x.shape[d] == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on the "
+                               f"dimension {d}because this dimension is empty and the operation "
+                               "does not have an identity")
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The vector ord-norm sum(|x|^ord)^(1/ord) of x over `dim` (all dims if None), after casting
+    to `dtype` if given: ord in R, inf (max |x|), -inf (min |x|) or 0 (the count of non-zeros).
+
+    >>> import chainrule as torch
+    >>> torch.linalg.vector_norm(torch.tensor([3., -4.]))
+    tensor(5.)
+    >>> torch.linalg.vector_norm(torch.tensor([3., -4.]), float('inf'))
+    tensor(4.)
+    """
+    if out is not None:
+        raise TypeError("chainrule.linalg.vector_norm: the out= argument is not supported")
+    ord = _norm_ord(ord)
     x = _norm_input("linalg.vector_norm", x, dtype)
-    if isinstance(ord, Tensor):
-        ord = ord.item()
-    return apply(VECTOR_NORM, (x,), {"ord": float(ord), "dims": _dims("linalg.vector_norm", x,
-                                                                       dim),
-                                     "keepdim": keepdim})
+    dims = _norm_dims(x, dim)
+    _check_identity(x, ord, dim)
+    return apply(VECTOR_NORM, (x,), {"ord": ord, "dims": dims, "keepdim": bool(keepdim)})
+
+
+def cdist_norm(diff, p):
+    """torch.cdist's p-norm of `diff` (x1 - x2, broadcast) over its last dim, by CDIST: an empty
+    last dim gives 0 for every p (no identity check) and p = 0 a zero gradient, as PyTorch's."""
+    return apply(CDIST, (diff,), {"ord": float(p), "dims": (diff.ndim - 1,), "keepdim": False})
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
@@ -975,11 +1053,12 @@ def dist(input, other, p=2):
     from .elementwise import sub as _sub
 
     diff = _sub(input, other)
-    diff = _norm_input("dist", diff, None)
-    if isinstance(p, Tensor):
-        p = p.item()
-    return apply(DIST, (diff,), {"ord": float(p), "dims": tuple(range(diff.ndim)),
-                                  "keepdim": False})
+    if not diff.dtype.is_floating_point:
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {_TORCH_NAMES[diff._data.dtype.name]} instead.")
+    p = float(p.item()) if isinstance(p, Tensor) else float(p)
+    _check_identity(diff, p, None)
+    return apply(DIST, (diff,), {"ord": p, "dims": tuple(range(diff.ndim)), "keepdim": False})
 
 
 def renorm(input, p, dim, maxnorm):
