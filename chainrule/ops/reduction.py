@@ -63,7 +63,10 @@ def _keep(v, x_shape, dims, keepdim):
 
 
 def _unreduce(g, x_shape, dims, keepdim):
-    """Broadcast a reduced gradient back over the reduced dims."""
+    """Broadcast a reduced gradient back over the reduced dims (a stride-0 view, as PyTorch's
+    expand; on the bare arrays of a first-order backward NumPy's own, without the op's checks)."""
+    if g.__class__ is _ndarray or isinstance(g, np.generic):
+        return np.broadcast_to(g if keepdim else g.reshape(_keep_shape(x_shape, dims)), x_shape)
     return expand(_keep(g, x_shape, dims, keepdim), x_shape)
 
 
