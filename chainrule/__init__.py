@@ -244,5 +244,6 @@ from . import utils, viz  # noqa: E402
 from . import linalg  # noqa: E402
 from . import special  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from ._torch_functional import *  # noqa: E402,F403
 
 __all__ = [name for name in dir() if not name.startswith("_")]
