@@ -147,13 +147,14 @@ def run_cnn(repeats):
 
 def run_deep(repeats):
     """Backward through 1e4, 1e5 and 1e6 ops. The 1e5 and 1e6 runs alternate with each other
-    too (not only chainrule with PyTorch), so that their ratio sees the same machine state."""
+    too (not only chainrule with PyTorch), so that their ratio sees the same machine state;
+    five runs each (a 10^6 run of PyTorch takes about 10 s), since their ratio is a target."""
     out = {}
     med, _ = compare({label: W.make_deep(lib, 10**4) for label, lib in _libs().items()}, repeats)
     out[10**4] = med
     steps = {(label, n): W.make_deep(lib, n) for n in (10**5, 10**6)
              for label, lib in _libs().items()}
-    med, _ = compare(steps, 3)
+    med, _ = compare(steps, 5)
     for n in (10**5, 10**6):
         out[n] = {label: r for (label, m), r in med.items() if m == n}
     for n, med in out.items():
