@@ -31,10 +31,14 @@ from .graph import AccumulateGrad, OpNode
 _ndarray = np.ndarray
 
 
-def _sum_to(g, shape):
-    from ..ops.shape import sum_to
+_sum_to_op = None  # ops.shape.sum_to, imported on first use (the ops import this module)
 
-    return sum_to(g, shape)
+
+def _sum_to(g, shape):
+    global _sum_to_op
+    if _sum_to_op is None:
+        from ..ops.shape import sum_to as _sum_to_op
+    return _sum_to_op(g, shape)
 
 
 def _fit(g, edge):

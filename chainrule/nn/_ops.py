@@ -17,7 +17,6 @@ from ..ops import _batching
 from ..ops._core import Op, apply, elementwise_jvp, linear_jvp
 from ..ops.elementwise import add, clamp, div, eq, exp, log, mul, neg, reciprocal, sub, unary, where
 from ..ops.linalg import matmul
-from ..ops.reduction import SUM_DIM
 from ..ops.shape import expand, reshape, transpose, unsqueeze
 
 _erf_ufunc = np.frompyfunc(math.erf, 1, 1)
@@ -117,7 +116,8 @@ def xlogy(input, other):
 # --- linear: x @ w.T + b in one node ----------------------------------------------------------
 # legend: x (*, in), w (out, in), b (out,) or None; g has the output's shape (*, out).
 # The 2-d rules use Python operators: NumPy's own on the bare arrays of a first-order backward
-# (no dispatch), chainrule's ops on Tensors (create_graph, forward mode, vmap).
+# (no dispatch), chainrule's ops on Tensors (create_graph, forward mode, vmap). The bias rule
+# returns g itself: the engine sums it down to b's shape.
 
 
 def _linear_forward(x, w, b):
@@ -141,22 +141,6 @@ def _linear_vjp_w(g, ans, x, w, b):
     g2 = reshape(g, (-1, w.shape[0]))
     x2 = reshape(x, (-1, w.shape[1]))
     return matmul(transpose(g2, 0, 1), x2)
-
-
-def _linear_vjp_b(g, ans, x, w, b):
-    # a bias of shape (out,) gets g summed over the leading dims here, by the reduction the
-    # engine's sum_to would run (np.add.reduce over those axes); other shapes are left to it
-    if b.ndim == 1 and g.ndim > 1 and b.shape[0] == g.shape[-1]:
-        dims = _LEADING.get(g.ndim) or tuple(range(g.ndim - 1))
-        if g.__class__ is _ndarray:  # first-order backward: SUM_DIM's NumPy call itself
-            return _add_reduce(g, axis=dims)
-        return apply(SUM_DIM, (g,), {"dims": dims, "keepdim": False, "dtype": None})
-    return g
-
-
-_LEADING = {2: (0,), 3: (0, 1)}
-_ndarray = np.ndarray
-_add_reduce = np.add.reduce
 
 
 def _linear_jvp(tangents, ans, x, w, b):
@@ -201,7 +185,7 @@ def _linear_batch(op, args, bdims, params):
 
 def _linear_op(name):
     return Op("linear", _linear_forward,
-              (_linear_vjp_x, _linear_vjp_w, _linear_vjp_b),
+              (_linear_vjp_x, _linear_vjp_w, lambda g, ans, x, w, b: g),
               saves=(0, 1), backward_name=name, rule_reads=((1,), (0,), ()), jvp=_linear_jvp,
               batch=_linear_batch)
 

@@ -799,14 +799,21 @@ def _log_softmax_forward(x, dim):
         return np.subtract(z, lse, out=z)
 
 
-# The softmax rules below run their ops' NumPy operations inlined when every value they read is
-# a bare array (a first-order backward: nothing records), else the ops themselves.
+# The softmax rules are written with Python operators and two helpers that are NumPy's own
+# on the bare arrays of a first-order backward (nothing records) and the recorded ops on Tensors.
+
+
+def _sum_kept(v, dim):
+    return _add_reduce(v, axis=dim, keepdims=True) if v.__class__ is _ndarray else \
+        sum(v, dim, keepdim=True)
+
+
+def _exp(v):
+    return np.exp(v) if v.__class__ is _ndarray else exp(v)
 
 
 def _softmax_vjp(g, ans, x, dim):
-    if g.__class__ is _ndarray and ans.__class__ is _ndarray:
-        return ans * (g - _add_reduce(g * ans, axis=dim, keepdims=True))
-    return mul(ans, sub(g, sum(mul(g, ans), dim, keepdim=True)))
+    return ans * (g - _sum_kept(g * ans, dim))
 
 
 def _softmax_jvp(tangents, ans, x, dim):
@@ -814,9 +821,7 @@ def _softmax_jvp(tangents, ans, x, dim):
 
 
 def _log_softmax_vjp(g, ans, x, dim):
-    if g.__class__ is _ndarray and ans.__class__ is _ndarray:
-        return g - np.exp(ans) * _add_reduce(g, axis=dim, keepdims=True)
-    return sub(g, mul(exp(ans), sum(g, dim, keepdim=True)))
+    return g - _exp(ans) * _sum_kept(g, dim)
 
 
 def _log_softmax_jvp(tangents, ans, x, dim):
