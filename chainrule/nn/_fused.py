@@ -26,11 +26,9 @@ import numpy as np
 from .._tensor import Tensor
 from .._vmap_state import state as _vmap_state
 from ..ops._core import Op, apply, linear_jvp
-from ..ops.elementwise import div, mul, neg
 from ..ops.reduction import LOG_SOFTMAX
-from ..ops.shape import getitem, index_backward
+from ..ops.shape import index_backward
 
-_ndarray = np.ndarray
 _INT64 = np.dtype(np.int64)
 _UINT64 = np.dtype(np.uint64)
 _max_reduce = np.maximum.reduce
@@ -63,31 +61,20 @@ def _nll_forward(logp, key, w_t, denom, reduction):
 
 
 def _nll_vjp(g, ans, logp, key, w_t, denom, reduction):
-    if g.__class__ is _ndarray:  # first-order backward: the NumPy operations below, inlined
-        return _nll_grad_np(g, logp.shape, key, w_t, denom, reduction)
-    if reduction == "none":
-        coef = neg(getitem(g, (key[0],)))
-    elif reduction == "sum":
-        coef = neg(g)
-    else:
-        coef = neg(div(g, denom))
-    if w_t is not None:
-        coef = mul(coef, w_t)
-    return index_backward(coef, logp.shape, key)
-
-
-def _nll_grad_np(g, shape, key, w_t, denom, reduction):
-    """`_nll_vjp` on bare arrays (the engine runs rules with NumPy's warnings off)."""
+    # written with operators: NumPy's own on the bare arrays of a first-order backward (the
+    # engine runs rules with NumPy's warnings off), the recorded ops on Tensors
     rows, cols = key
     if reduction == "none":
-        coef = -g[rows]
+        coef = -g[(rows,)]
     elif reduction == "sum":
         coef = -g
     else:
         coef = -(g / denom)
     if w_t is not None:
         coef = coef * w_t
-    out = np.zeros(shape, dtype=coef.dtype)
+    if isinstance(coef, Tensor):
+        return index_backward(coef, logp.shape, key)
+    out = np.zeros(logp.shape, dtype=coef.dtype)
     # index_backward adds coef into zeros; the rows are distinct, so each position gets
     # 0 + coef once (+ 0.0 turns a -0.0 into +0.0 exactly as that addition does)
     out[rows, cols] = coef + 0.0
